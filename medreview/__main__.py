@@ -1,0 +1,3 @@
+from medreview.cli import main
+
+main()

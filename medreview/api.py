@@ -1,0 +1,95 @@
+"""The one function behind the CLI: review paths with a rule set and return a Report."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from medreview import __version__
+from medreview.engine import Engine
+from medreview.errors import MedreviewError
+from medreview.model import SEVERITY_RANK, FileResult, Report
+from medreview.ruleset import RuleSet, load_ruleset
+from medreview.source import FORMATS_BY_SUFFIX, read_source
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+@dataclass
+class ReviewOptions:
+    packs: tuple[str, ...] = ("us",)
+    extra_rules: tuple[Path, ...] = ()
+    input_format: str | None = None
+    exclude: tuple[str, ...] = ()
+    fail_on: str = "error"
+    options: dict[str, object] = field(default_factory=dict)
+
+
+def display_path(path: Path) -> str:
+    """A stable, relative, POSIX-style path where the file is under the working directory."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def collect(paths: Iterable[Path], exclude: tuple[str, ...] = ()) -> list[Path]:
+    """Files named directly, plus posts found by walking directories, minus excluded globs."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(_walk(path), key=lambda p: p.as_posix()))
+        else:
+            found.append(path)
+    unique = list(dict.fromkeys(found))
+    return [p for p in unique if not _excluded(p, exclude)]
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if Path(name).suffix.lower() in FORMATS_BY_SUFFIX:
+                yield Path(root) / name
+
+
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    text = display_path(path)
+    return any(fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(path.name, pattern)
+               or fnmatch.fnmatch(path.as_posix(), pattern) for pattern in patterns)
+
+
+def review_file(engine: Engine, path: Path, input_format: str | None = None) -> FileResult:
+    """Review one post; a post that cannot be read becomes a FileResult with `error` set."""
+    display = display_path(path)
+    try:
+        return engine.review(read_source(path, display, input_format))
+    except MedreviewError as exc:
+        return FileResult(path=display, error=exc.render())
+
+
+def review(paths: Iterable[Path], options: ReviewOptions | None = None,
+           ruleset: RuleSet | None = None) -> Report:
+    """Review every post under `paths`. Raises RuleError for broken rules; never for a post."""
+    options = options or ReviewOptions()
+    ruleset = ruleset or load_ruleset(options.packs, options.extra_rules)
+    engine = Engine(ruleset)
+    files = [review_file(engine, path, options.input_format) for path in collect(paths, options.exclude)]
+    return Report(files=files, rules={r.id: r.info for r in ruleset.rules if r.enabled},
+                  tool_version=__version__, ruleset_sha256=ruleset.sha256,
+                  options={"packs": list(ruleset.packs), "fail_on": options.fail_on,
+                           **options.options})
+
+
+def exit_code(report: Report, fail_on: str = "error") -> int:
+    """2 when a post could not be read; 1 when a finding is at or above `fail_on`; else 0."""
+    if any(result.error for result in report.files):
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.files for f in r.findings)
+    return 1 if failing else 0

@@ -1,0 +1,112 @@
+"""What every rule type shares: option specs, hits, scopes and severity adjustment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from medreview.model import downgrade
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    from medreview.document import Document
+
+MODIFIER_ACTIONS = ("skip", "downgrade", "keep")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a rule type: accepted Python types, default, and a line of documentation."""
+
+    types: tuple[type, ...]
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule type's raw result: a span in document offsets, before it becomes a Finding."""
+
+    start: int
+    end: int
+    severity: str | None = None  # None: the rule's level
+    values: dict[str, str] = field(default_factory=dict)  # for the message's {placeholders}
+
+
+@dataclass
+class Env:
+    """Per-process resources a rule type compiles against."""
+
+    nlp: Language
+    tables: dict[str, Any]
+
+
+MATCH_OPTIONS = {
+    "terms": Option((list,), [], "phrases matched on lowercase lemmas ('cure' finds 'cured')"),
+    "exact": Option((list,), [], "phrases matched on lowercase word forms, no lemmas"),
+    "patterns": Option((list,), [], "spaCy Matcher token patterns (lists of token dicts)"),
+    "regex": Option((list,), [], "RE2 regular expressions, case-insensitive"),
+}
+
+
+def modifier_option(default: str, what: str) -> Option:
+    return Option((str,), default, f"what to do with a {what} match: skip, downgrade or keep",
+                  MODIFIER_ACTIONS)
+
+
+def adjust(level: str, flags: dict[str, bool], actions: dict[str, str]) -> str | None:
+    """Apply negated/hedged/quoted/... actions to a level; None means drop the match."""
+    severity = level
+    for name, present in flags.items():
+        if not present:
+            continue
+        action = actions.get(name, "keep")
+        if action == "skip":
+            return None
+        if action == "downgrade":
+            severity = downgrade(severity)
+    return severity
+
+
+def in_scope(document: Document, scope: tuple[str, ...]) -> list[int]:
+    """Indices of the blocks a scope covers. References sections count only when named."""
+    chosen: list[int] = []
+    for index, block in enumerate(document.blocks):
+        section = document.section_of(index)
+        categories = section.categories if section else ()
+        if any(_covers(item, block, categories) for item in scope):
+            if "references" in categories and "section:references" not in scope:
+                continue
+            chosen.append(index)
+    return chosen
+
+
+def _covers(item: str, block: Any, categories: tuple[str, ...]) -> bool:
+    if item in ("text", "document"):
+        return block.kind != "front_matter" or item == "document"
+    if item == "body":
+        return block.kind not in ("heading", "front_matter")
+    if item == "headings":
+        return block.kind == "heading"
+    if item.startswith("section:"):
+        return item.split(":", 1)[1] in categories and block.kind != "front_matter"
+    if item.startswith("front_matter:"):
+        return block.kind == "front_matter" and block.field == item.split(":", 1)[1]
+    return False
+
+
+def valid_scope(item: str) -> bool:
+    return item in ("text", "document", "body", "headings") or (
+        item.startswith(("section:", "front_matter:")) and len(item.split(":", 1)[1]) > 0)
+
+
+def span_offsets(document: Document, block_index: int, span: Span) -> tuple[int, int]:
+    base = document.blocks[block_index].start
+    return base + span.start_char, base + span.end_char
+
+
+def sentence_of(span: Span) -> Span:
+    return span.sent

@@ -1,0 +1,128 @@
+"""conditional: if a trigger appears, a requirement must appear too.
+
+Suicide mentioned -> a crisis line must be given ("If you are thinking about suicide, call or
+text 988"); a drug named with a condition it is not approved for -> an off-label disclosure.
+Knowledge tables (drug indications, conditions, crisis lines) are YAML data in the pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from medreview.checks.anchor import front_matter_value
+from medreview.checks.base import Env, Hit, Option, in_scope, span_offsets
+from medreview.context import is_negated
+from medreview.document import Document
+from medreview.matching import TermMatcher
+
+OPTIONS = {
+    "trigger": Option((dict,), {}, "what triggers the requirement (terms/exact/patterns/regex)"),
+    "trigger_excludes_any": Option((dict,), {}, "a trigger does not count when its sentence "
+                                   "contains one of these ('cancer cells commit suicide')"),
+    "off_label": Option((dict,), {}, "trigger on a drug named with a condition outside its "
+                        "approved uses: {drugs: <table>, conditions: <table>}"),
+    "skip_negated_trigger": Option((bool,), True, "a negated trigger does not count"),
+    "require": Option((dict,), {}, "what satisfies the requirement (terms/exact/patterns/regex)"),
+    "require_table": Option((str,), "", "a knowledge table whose entries' terms/exact/regex "
+                            "satisfy the requirement (e.g. crisis-lines)"),
+    "require_fields": Option((list,), [], "front-matter fields that satisfy the requirement"),
+    "within": Option((str,), "document", "where the requirement must stand: document, "
+                     "paragraph or sentence", ("document", "paragraph", "sentence")),
+    "report": Option((str,), "first", "report the first unmet trigger or each one",
+                     ("first", "each")),
+}
+
+
+@dataclass
+class Compiled:
+    trigger: TermMatcher
+    excludes: TermMatcher
+    require: TermMatcher
+    drugs: list[tuple[str, TermMatcher, set[str]]]
+    conditions: list[tuple[str, TermMatcher]]
+    options: dict[str, Any]
+
+
+def compile(options: dict[str, Any], env: Env) -> Compiled:
+    require = dict(options["require"])
+    if options["require_table"]:
+        for entry in _table(env, options["require_table"]).values():
+            for key in ("terms", "exact", "regex", "patterns"):
+                require.setdefault(key, [])
+                require[key] = [*require[key], *entry.get(key, [])]
+    drugs, conditions = [], []
+    if options["off_label"]:
+        for name, entry in _table(env, options["off_label"]["drugs"]).items():
+            drugs.append((name, TermMatcher.build(env.nlp, {"exact": entry["names"]}),
+                          set(entry.get("approved", []))))
+        for name, entry in _table(env, options["off_label"]["conditions"]).items():
+            conditions.append((name, TermMatcher.build(env.nlp, {"exact": entry["names"]})))
+    return Compiled(TermMatcher.build(env.nlp, options["trigger"]),
+                    TermMatcher.build(env.nlp, options["trigger_excludes_any"]),
+                    TermMatcher.build(env.nlp, require), drugs, conditions, options)
+
+
+def _table(env: Env, name: str) -> dict[str, Any]:
+    if name not in env.tables:
+        raise KeyError(f"unknown knowledge table '{name}'")
+    return env.tables[name]
+
+
+def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
+    options = compiled.options
+    if any(front_matter_value(document, f) is not None for f in options["require_fields"]):
+        return
+    indices = in_scope(document, scope)
+    for index, span, values in _triggers(compiled, document, indices):
+        if not _satisfied(compiled, document, indices, index, span):
+            start, end = span_offsets(document, index, span)
+            yield Hit(start, end, values=values)
+            if options["report"] == "first":
+                return
+
+
+def _triggers(compiled: Compiled, document: Document, indices: list[int]) -> Iterator[tuple]:
+    for index in indices:
+        doc = document.blocks[index].doc
+        spans = [(s, {"match": s.text}) for s in compiled.trigger.spans(doc)] if compiled.trigger else []
+        spans += list(_off_label(compiled, doc))
+        for span, values in sorted(spans, key=lambda item: item[0].start):
+            if compiled.options["skip_negated_trigger"] and is_negated(span):
+                continue
+            if compiled.excludes and compiled.excludes.in_span(span.sent):
+                continue
+            yield index, span, values
+
+
+def _off_label(compiled: Compiled, doc: Any) -> Iterator[tuple[Any, dict[str, str]]]:
+    """Drug mentions whose sentence names a condition outside the drug's approved uses."""
+    for drug, matcher, approved in compiled.drugs:
+        for span in matcher.spans(doc):
+            for condition, condition_matcher in compiled.conditions:
+                if condition in approved:
+                    continue
+                found = [c for c in condition_matcher.spans(doc) if c.sent == span.sent]
+                if found and not _covered_by_approved(compiled, approved, found[0]):
+                    yield span, {"match": span.text, "drug": drug, "condition": found[0].text}
+                    break
+
+
+def _covered_by_approved(compiled: Compiled, approved: set[str], found: Any) -> bool:
+    """'treatment-resistant depression' is approved even though it contains 'depression'."""
+    for condition, matcher in compiled.conditions:
+        if condition in approved:
+            for span in matcher.spans(found.doc):
+                if span.start <= found.start and found.end <= span.end and len(span) > len(found):
+                    return True
+    return False
+
+
+def _satisfied(compiled: Compiled, document: Document, indices: list[int], index: int,
+               span: Any) -> bool:
+    within = compiled.options["within"]
+    if within == "sentence":
+        return compiled.require.in_span(span.sent)
+    if within == "paragraph":
+        return bool(compiled.require.spans(document.blocks[index].doc))
+    return compiled.require.in_text([b.doc for b in document.blocks if b.doc is not None])
