@@ -50,8 +50,6 @@ def is_negated(span: Span) -> bool:
                 and _in_sentence(cue, span) and not _pseudo(cue)
                 and not _terminated(span, cue.end, span.start)):
             return True
-        if cue.start <= span.start < cue.end:  # the match is inside the cue ("no evidence")
-            return True
     for cue in doc.spans["negation_after"]:
         if (cue.start >= span.end and cue.start - span.end <= NEGATION_AFTER_WINDOW
                 and _in_sentence(cue, span) and not _terminated(span, span.end, cue.start)):

@@ -28,7 +28,8 @@ OPENING_QUOTES = {'"': '"', "“": "”", "‘": "’", "'": "'", "«": "»"}
 def load_cues(path: Path | None = None) -> dict[str, list[str]]:
     path = path or builtin_rules_dir() / "common" / "knowledge" / "cues.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {group: [str(cue) for cue in data.get(group, [])] for group in CUE_GROUPS}
+    return {group: [str(cue) for cue in data.get(group, [])]
+            for group in (*CUE_GROUPS, "abbreviations")}
 
 
 @functools.cache
@@ -39,9 +40,13 @@ def get_nlp() -> Language:
 
     _register_components(Language)
     nlp = spacy.blank("en")
+    cues = load_cues()
+    for abbreviation in cues["abbreviations"]:
+        for form in {abbreviation, abbreviation.lower(), abbreviation.capitalize()}:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     nlp.add_pipe("medreview_lemmas")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("medreview_cues", config={"cues": load_cues()})
+    nlp.add_pipe("medreview_cues", config={"cues": {g: cues[g] for g in CUE_GROUPS}})
     nlp.max_length = 2_000_000
     return nlp
 

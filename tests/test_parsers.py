@@ -374,7 +374,10 @@ def test_seed_post_headings_are_detected_and_chrome_dropped() -> None:
     assert "Safety and Considerations for Bipolar Patients" in headings
     assert "Conclusion" in headings
     assert "Exploring the Benefits of Ketamine for Treatment-Resistant Bipolar Disorder" in headings
-    assert [b.level for b in document.blocks if b.kind == "heading"][:2] == [1, 2]
+    # "Health" (a category label) and the title come before any prose: both level 1
+    assert [b.level for b in document.blocks if b.kind == "heading"][:3] == [1, 1, 2]
+    title = next(s for s in document.sections if s.heading.startswith("Exploring"))
+    assert title.level == 1 and title.end == len(document.text)
     for chrome in ("Leave a Reply", "Back to top button", "Related Articles",
                    "Your email address will not be published"):
         assert chrome not in document.text

@@ -25,6 +25,10 @@ OPTIONS = {
     "per": Option((str,), "document", "score the whole post, or each section too",
                   ("document", "section")),
     "min_words": Option((int,), 100, "texts shorter than this are not scored"),
+    "min_sentences": Option((int,), 0, "below this many sentences, score with fallback_metric "
+                            "instead (SMOG is defined on 30 sentences)"),
+    "fallback_metric": Option((str,), "flesch_kincaid_grade", "the formula for texts with fewer "
+                              "than min_sentences sentences", readability.METRICS),
 }
 
 
@@ -48,30 +52,37 @@ def target(options: dict[str, Any], document: Document) -> float:
 def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
     options = compiled.options
     limit = target(options, document)
-    score = readability.metric(options["metric"])
     prose = [i for i in in_scope(document, scope) if document.blocks[i].kind != "heading"]
     text = "\n".join(document.block_text(document.blocks[i]) for i in prose)
     if _words(text) >= options["min_words"]:
-        value = round(score(text), 1)
+        metric, value = score(options, text)
         if value > limit:
             start, end = document_anchor(document)
-            yield Hit(start, end, values=_values(options, value, limit, "the post"))
+            yield Hit(start, end, values=_values(metric, value, limit, "the post"))
     if options["per"] != "section":
         return
     for number, section in enumerate(document.sections):
         blocks = [i for i in prose if document.blocks[i].section == number]
         text = "\n".join(document.block_text(document.blocks[i]) for i in blocks)
         if blocks and _words(text) >= options["min_words"]:
-            value = round(score(text), 1)
+            metric, value = score(options, text)
             if value > limit:
                 heading = document.blocks[section.heading_block]
                 yield Hit(heading.start, heading.end,
-                          values=_values(options, value, limit, f"section '{section.heading}'"))
+                          values=_values(metric, value, limit, f"section '{section.heading}'"))
+
+
+def score(options: dict[str, Any], text: str) -> tuple[str, float]:
+    """(formula used, score): the fallback formula when the text has too few sentences."""
+    metric = options["metric"]
+    if readability.textstat().sentence_count(text) < options["min_sentences"]:
+        metric = options["fallback_metric"]
+    return metric, round(readability.metric(metric)(text), 1)
 
 
 def _words(text: str) -> int:
     return len(text.split())
 
 
-def _values(options: dict[str, Any], value: float, limit: float, where: str) -> dict[str, str]:
-    return {"metric": options["metric"], "value": f"{value:g}", "max": f"{limit:g}", "where": where}
+def _values(metric: str, value: float, limit: float, where: str) -> dict[str, str]:
+    return {"metric": metric, "value": f"{value:g}", "max": f"{limit:g}", "where": where}

@@ -1,7 +1,8 @@
 """Plain-text posts (often copied from a web page), plus the bare-URL finder all parsers share.
 
 Blocks are separated by blank lines. A block that is one short line without end punctuation
-is a heading: the first is level 1, later ones level 2. Lines starting "- ", "* ", "• " or
+is a heading: those before the first paragraph (a category label, the title) are level 1,
+later ones level 2. Lines starting "- ", "* ", "• " or
 "1. " are list items. Hard-wrapped lines are joined by their own newline.
 """
 
@@ -46,13 +47,14 @@ class Line:
 def parse(source: Source, builder: DocumentBuilder) -> None:
     """Parse a plain-text post into headings, paragraphs and list items."""
     body = split_front_matter(source, builder)
-    headings = 0
+    seen_prose = False
     for group in _groups(source.text, body):
         for kind, lines, first in _units(source.text, group):
             level = 0
             if kind == "paragraph" and len(lines) == 1 and is_heading(source.text[first:lines[0].end]):
-                kind, level = "heading", 1 if headings == 0 else 2
-                headings += 1
+                kind, level = "heading", 2 if seen_prose else 1
+            else:
+                seen_prose = True
             _emit(builder, source.text, lines, first)
             builder.close_block(kind, level=level)
 
