@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from medreview import __version__
+from medreview.decide import Step, decide
 from medreview.engine import Engine
 from medreview.errors import MedreviewError
 from medreview.model import SEVERITY_RANK, FileResult, Report
@@ -71,17 +72,29 @@ def review_file(engine: Engine, path: Path, input_format: str | None = None) -> 
         return FileResult(path=display, error=exc.render())
 
 
+def review_files(ruleset: RuleSet, paths: list[Path], options: ReviewOptions) -> list[FileResult]:
+    """Review posts one after another, in the order given."""
+    engine = Engine(ruleset)
+    return [review_file(engine, path, options.input_format) for path in paths]
+
+
+def decide_steps(options: ReviewOptions) -> list[Step]:
+    """The decide stage's steps for these options (overrides, waivers, baseline)."""
+    return []
+
+
 def review(paths: Iterable[Path], options: ReviewOptions | None = None,
            ruleset: RuleSet | None = None) -> Report:
-    """Review every post under `paths`. Raises RuleError for broken rules; never for a post."""
+    """Review every post under `paths`: collect -> review -> decide. Raises RuleError or
+    ConfigError for broken rules or settings; never for a post (that post gets an error)."""
     options = options or ReviewOptions()
     ruleset = ruleset or load_ruleset(options.packs, options.extra_rules)
-    engine = Engine(ruleset)
-    files = [review_file(engine, path, options.input_format) for path in collect(paths, options.exclude)]
-    return Report(files=files, rules={r.id: r.info for r in ruleset.rules if r.enabled},
-                  tool_version=__version__, ruleset_sha256=ruleset.sha256,
-                  options={"packs": list(ruleset.packs), "fail_on": options.fail_on,
-                           **options.options})
+    files = review_files(ruleset, collect(paths, options.exclude), options)
+    report = Report(files=files, rules={r.id: r.info for r in ruleset.rules if r.enabled},
+                    tool_version=__version__, ruleset_sha256=ruleset.sha256,
+                    options={"packs": list(ruleset.packs), "fail_on": options.fail_on,
+                             **options.options})
+    return decide(report, decide_steps(options))
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:

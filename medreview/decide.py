@@ -1,0 +1,26 @@
+"""The decide stage: after rules ran, before reporters. Findings in, findings out.
+
+Steps, in order: severity overrides and disabled rules from configuration, inline waivers,
+then the baseline. Each step moves findings it removes into `FileResult.suppressed`, so
+nothing is lost from the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from medreview.model import FileResult, Finding, Report
+
+Step = Callable[[FileResult], None]
+
+
+def decide(report: Report, steps: list[Step]) -> Report:
+    """Apply each step to every readable file, then put findings in a stable order."""
+    for result in report.files:
+        if result.error:
+            continue
+        for step in steps:
+            step(result)
+        result.findings.sort(key=Finding.sort_key)
+        result.suppressed.sort(key=Finding.sort_key)
+    return report
