@@ -72,13 +72,15 @@ def adjust(level: str, flags: dict[str, bool], actions: dict[str, str]) -> str |
 
 
 def in_scope(document: Document, scope: tuple[str, ...]) -> list[int]:
-    """Indices of the blocks a scope covers. References sections count only when named."""
+    """Indices of the blocks a scope covers. References sections count only when named, or
+    for `document` scope (a disclaimer often follows the reference list)."""
     chosen: list[int] = []
     for index, block in enumerate(document.blocks):
         section = document.section_of(index)
         categories = section.categories if section else ()
         if any(_covers(item, block, categories) for item in scope):
-            if "references" in categories and "section:references" not in scope:
+            if ("references" in categories and "section:references" not in scope
+                    and "document" not in scope):
                 continue
             chosen.append(index)
     return chosen
