@@ -110,7 +110,7 @@ def write_reports(report: Any, targets: list[tuple[str, Path | None]], color: bo
         use_color = bool(color if color is not None else (out is None and sys.stdout.isatty()))
         text = render(fmt, report, color=use_color and fmt == "text")
         if out is None:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=use_color)
         else:
             write_atomic(out, text)
 
