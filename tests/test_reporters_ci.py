@@ -476,9 +476,18 @@ def test_markdown_escapes_untrusted_post_text() -> None:
     assert "[link](" not in text and "`code`" not in text
     assert "@everyone" not in text and "@support" not in text
     assert "<summary>posts/café: notes, 100%.md: 3 errors, 1 warning</summary>" in text
-    assert "<details>" in text and text.count("<details>") == text.count("</details>") == 3
+    assert "<details>" in text and text.count("<details>") == text.count("</details>") == 4
     hostile = [r for r in markdown_table_rows(text) if "Cures 100%" in "".join(r)]
     assert len(hostile) == 1 and len(hostile[0]) == 5
+
+
+def test_markdown_lists_waived_findings_with_their_reason() -> None:
+    text = markdown.render(fx.multi_post_report())
+    assert "<summary>posts/sleep-hygiene.md: 0 errors, 0 warnings, 1 waived</summary>" in text
+    waived = [[c.strip() for c in r] for r in markdown_table_rows(text) if "5:30" in r[0]]
+    assert waived == [["5:30", "error", "overclaim.cure", "'cure' claims a cure.",
+                       "quoting an FDA warning letter"]]
+    assert "posts/sleep-hygiene.md" not in text.split("No findings in:")[-1]
 
 
 def test_markdown_for_clean_and_empty_runs() -> None:

@@ -1,4 +1,5 @@
-"""Markdown summary for a pull-request comment: verdict, counts per rule, findings per post.
+"""Markdown summary for a pull-request comment: verdict, counts per rule, findings per post,
+and each post's waived findings with the waiver's reason (or `baseline`).
 
 Everything that comes from a post (paths, messages with quoted text, excerpts, suggestions) is
 untrusted: table cells escape Markdown and HTML so that post text cannot break the table, inject
@@ -74,14 +75,23 @@ def rule_table(report: Report) -> list[str]:
 
 
 def post_section(result: FileResult) -> list[str]:
-    """A collapsible table of one post's findings (or its read error)."""
+    """A collapsible table of one post's findings (or its read error), then its waived ones."""
     counts = Counter(f.severity for f in result.findings)
     heading = f"could not be read: {result.error}" if result.error else counts_text(counts)
+    if result.suppressed:
+        heading += f", {len(result.suppressed)} waived"
     lines = ["<details>", f"<summary>{html_text(result.path)}: {html_text(heading)}</summary>", ""]
     if result.findings:
         lines += ["| Line:Col | Severity | Rule | Message | Suggestion |", "|---|---|---|---|---|"]
         lines += [f"| {f.line}:{f.column} | {cell(f.severity)} | {cell(f.rule)} | "
                   f"{cell(f.message)} | {cell(f.suggestion)} |" for f in result.findings]
+        lines.append("")
+    if result.suppressed:
+        lines += ["Waived (not counted above):", "",
+                  "| Line:Col | Severity | Rule | Message | Waived by |", "|---|---|---|---|---|"]
+        lines += [f"| {f.line}:{f.column} | {cell(f.severity)} | {cell(f.rule)} | "
+                  f"{cell(f.message)} | {cell(f.waived_by or 'baseline')} |"
+                  for f in result.suppressed]
         lines.append("")
     return lines + ["</details>", ""]
 
@@ -90,9 +100,10 @@ def render(report: Report, **_: object) -> str:
     """The report as a Markdown pull-request comment."""
     lines = ["## medreview report", "", verdict(report), "", *rule_table(report)]
     for result in report.files:
-        if result.findings or result.error:
+        if result.findings or result.error or result.suppressed:
             lines += post_section(result)
-    clean = [result.path for result in report.files if not result.findings and not result.error]
+    clean = [result.path for result in report.files
+             if not result.findings and not result.error and not result.suppressed]
     if clean:
         lines += [f"{ICONS['clean']} No findings in: " + ", ".join(cell(p) for p in clean), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
