@@ -4,14 +4,16 @@ Every row of eval/sentences.jsonl is reviewed as its own one-paragraph Markdown 
 `product:` front matter when the row names one); every post in eval/posts is reviewed whole and
 checked against its `.expected.yaml`. Document-level rules are ignored when scoring sentences.
 
-    .venv/bin/python benchmarks/accuracy.py [--pack us] [--show-errors] [--json FILE]
+    .venv/bin/python benchmarks/accuracy.py [--pack us] [--show-errors] [--markdown] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,7 @@ class Scores:
     rules: dict[str, Counts] = field(default_factory=dict)
     categories: dict[str, list[int]] = field(default_factory=dict)  # [rows, rows flagged]
     errors: list[Error] = field(default_factory=list)
+    unscored: dict[str, Counter[str]] = field(default_factory=dict)  # rule -> category -> rows
 
     def counts(self, rule: str) -> Counts:
         return self.rules.setdefault(rule, Counts())
@@ -141,6 +144,17 @@ def unreadable(path: Path, exc: OSError | UnicodeDecodeError) -> InputError:
     return InputError(str(path), f"cannot be read: {reason}")
 
 
+def label_vocabulary(rows: list[dict[str, Any]]) -> set[str]:
+    """The rule ids the set labels: eval/validate.py's LABELS plus any label a row uses."""
+    vocabulary = {rule for row in rows for rule in row["labels"]}
+    spec = importlib.util.spec_from_file_location("eval_validate", EVAL / "validate.py")
+    if spec and spec.loader and (EVAL / "validate.py").is_file():
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # defines LABELS; runs nothing unless __main__
+        vocabulary |= set(getattr(module, "LABELS", ()))
+    return vocabulary
+
+
 def sentence_post(row: dict[str, Any]) -> str:
     """A row as a one-paragraph Markdown post; product-gated rules need the `product` field."""
     front = f"---\nproduct: {row['product']}\n---\n\n" if row.get("product") else ""
@@ -153,11 +167,15 @@ def fired_rules(engine: Engine, row: dict[str, Any], sentence_rules: set[str]) -
     return {f.rule for f in engine.review(source).findings} & sentence_rules
 
 
-def score(rows: list[dict[str, Any]], fired: dict[str, set[str]], implemented: set[str]) -> Scores:
-    """Compare each row's labels with the rules that fired on it."""
+def score(rows: list[dict[str, Any]], fired: dict[str, set[str]], implemented: set[str],
+          vocabulary: set[str]) -> Scores:
+    """Compare each row's labels with the rules that fired on it. Rules outside the set's
+    label vocabulary were never judged by the annotators: they are counted apart."""
     scores = Scores()
     for row in rows:
-        labels, hits = set(row["labels"]), fired[row["id"]]
+        labels, hits = set(row["labels"]), fired[row["id"]] & vocabulary
+        for rule in sorted(fired[row["id"]] - vocabulary):
+            scores.unscored.setdefault(rule, Counter())[row["category"]] += 1
         for rule in sorted(labels | hits):
             counts = scores.counts(rule)
             if rule in labels and rule not in implemented:
@@ -256,9 +274,10 @@ def measure(packs: tuple[str, ...], sentences: Path, posts: Path | None,
     implemented = {r.id for r in ruleset.rules if r.enabled}
     sentence_rules = {r.id for r in ruleset.rules if r.enabled and not is_document_level(r)}
     rows = load_rows(sentences)
+    vocabulary = label_vocabulary(rows)
     scores = score(rows, {row["id"]: fired_rules(engine, row, sentence_rules) for row in rows},
-                   implemented)
-    for rule in sentence_rules:  # list rules that never fired too
+                   implemented, vocabulary)
+    for rule in sentence_rules & vocabulary:  # list rules that never fired too
         scores.counts(rule)
     return figures(ruleset, rows, scores, implemented,
                    review_posts(engine, posts, implemented) if posts else [])
@@ -266,7 +285,6 @@ def measure(packs: tuple[str, ...], sentences: Path, posts: Path | None,
 
 def figures(ruleset: RuleSet, rows: list[dict[str, Any]], scores: Scores, implemented: set[str],
             posts: list[dict[str, Any]]) -> dict[str, Any]:
-    labelled = {rule for row in rows for rule in row["labels"]}
     categories = {c: {"rows": n, "flagged": k, "rate": rounded(ratio(k, n))}
                   for c, (n, k) in sorted(scores.categories.items())}
     for name, group in [("negated+hedged", NEGATED_HEDGED),
@@ -276,9 +294,10 @@ def figures(ruleset: RuleSet, rows: list[dict[str, Any]], scores: Scores, implem
     return {
         "packs": list(ruleset.packs), "ruleset_sha256": ruleset.sha256, "sentences": len(rows),
         "families": {name: c.as_dict() for name, c in family_counts(scores).items()},
-        "rules": {rule: {**c.as_dict(), "labelled_in_set": rule in labelled,
-                         "implemented": rule in implemented}
+        "rules": {rule: {**c.as_dict(), "implemented": rule in implemented}
                   for rule, c in sorted(scores.rules.items())},
+        "unscored": {rule: {"rows": sum(by.values()), **dict(sorted(by.items()))}
+                     for rule, by in sorted(scores.unscored.items())},
         "not_implemented": {rule: c.not_implemented for rule, c in sorted(scores.rules.items())
                             if c.not_implemented},
         "categories": categories, "posts": posts, "aims": aims(scores),
@@ -289,9 +308,13 @@ def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def table(headers: list[str], rows: list[list[Any]]) -> list[str]:
-    """Left-aligned first column, right-aligned numbers, two spaces between columns."""
+def table(headers: list[str], rows: list[list[Any]], markdown: bool = False) -> list[str]:
+    """Left-aligned first column, right-aligned numbers; plain columns or a Markdown table."""
     cells = [headers] + [[str(c) for c in row] for row in rows]
+    if markdown:
+        rule = "|" + "|".join([":---"] + ["---:"] * (len(headers) - 1)) + "|"
+        lines = ["| " + " | ".join(row) + " |" for row in cells]
+        return [lines[0], rule, *lines[1:]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                        for i, (cell, w) in enumerate(zip(row, widths))) for row in cells]
@@ -306,36 +329,46 @@ def counts_row(name: str, c: dict[str, Any]) -> list[Any]:
 COUNT_HEADERS = ["tp", "fp", "fn", "not impl.", "precision", "recall", "F1"]
 
 
-def render(data: dict[str, Any], show_errors: bool) -> str:
-    """The figures as plain-text tables, in a fixed order."""
+def render(data: dict[str, Any], show_errors: bool, markdown: bool = False) -> str:
+    """The figures as tables in a fixed order: aligned plain text, or Markdown for docs."""
+    def tab(headers: list[str], rows: list[list[Any]]) -> list[str]:
+        return table(headers, rows, markdown)
+
+    def head(name: str) -> list[str]:
+        return ["", f"### {name}" if markdown else name, ""]
+
     lines = [f"medreview accuracy on {data['sentences']} labelled sentences and "
              f"{len(data['posts'])} posts (packs: {', '.join(data['packs'])}; "
              f"ruleset {data['ruleset_sha256'][:12]})",
-             "Sentence-level rules only; document-level rules are not scored on single sentences.",
-             "", "Per family", ""]
-    lines += table(["family", *COUNT_HEADERS],
-                   [counts_row(name, c) for name, c in data["families"].items()])
-    lines += ["", "Per rule", ""]
-    lines += table(["rule", *COUNT_HEADERS],
-                   [counts_row(rule + ("" if c["labelled_in_set"] else " *"), c)
-                    for rule, c in data["rules"].items() if c["implemented"]])
-    lines += ["* never labelled in the set: every finding counts as a false positive."]
-    lines += ["", "Labelled rules not implemented by the loaded packs", ""]
-    lines += [f"{rule}: {n} labelled rows"
+             "Sentence-level rules only; document-level rules are not scored on single sentences."]
+    lines += head("Per family")
+    lines += tab(["family", *COUNT_HEADERS],
+                 [counts_row(name, c) for name, c in data["families"].items()])
+    lines += head("Per rule")
+    lines += tab(["rule", *COUNT_HEADERS],
+                 [counts_row(rule, c) for rule, c in data["rules"].items() if c["implemented"]])
+    lines += head("Labelled rules not implemented by the loaded packs")
+    lines += [f"- {rule}: {n} labelled rows"
               for rule, n in data["not_implemented"].items()] or ["none"]
-    lines += ["These rows are counted as 'not impl.', not as recall misses."]
-    lines += ["", "False-positive rate by category", ""]
-    lines += table(["category", "rows", "flagged", "rate"],
-                   [[name, c["rows"], c["flagged"], fmt(c["rate"])]
-                    for name, c in data["categories"].items()])
-    lines += ["flagged: rows with a sentence-level finding their labels do not call for."]
-    lines += ["", "Posts", ""] + render_posts(data["posts"])
-    lines += ["", "Aims", ""]
-    lines += table(["aim", "measured", "target", "met"],
-                   [[a["aim"], fmt(a["measured"]), a["target"], "yes" if a["met"] else "NO"]
-                    for a in data["aims"]])
+    lines += ["", "These rows are counted as 'not impl.', not as recall misses."]
+    lines += head("False-positive rate by category")
+    lines += tab(["category", "rows", "flagged", "rate"],
+                 [[name, c["rows"], c["flagged"], fmt(c["rate"])]
+                  for name, c in data["categories"].items()])
+    lines += ["", "flagged: rows with a sentence-level finding their labels do not call for."]
+    lines += head("Sentence-level rules the set does not label")
+    lines += tab(["rule", "rows flagged", "negated", "hedged"],
+                 [[rule, u["rows"], u.get("negated", 0), u.get("hedged", 0)]
+                  for rule, u in data["unscored"].items()]) if data["unscored"] else ["none"]
+    lines += ["", "Not scored: the annotators never judged these rules, so their findings are "
+              "neither true nor false positives here."]
+    lines += head("Posts") + render_posts(data["posts"], tab)
+    lines += head("Aims")
+    lines += tab(["aim", "measured", "target", "met"],
+                 [[a["aim"], fmt(a["measured"]), a["target"], "yes" if a["met"] else "NO"]
+                  for a in data["aims"]])
     if show_errors:
-        lines += ["", "Errors", ""] + ([render_error(e) for e in data["errors"]] or ["none"])
+        lines += head("Errors") + ([render_error(e) for e in data["errors"]] or ["none"])
     return "\n".join(lines) + "\n"
 
 
@@ -343,19 +376,19 @@ POST_KEYS = ("expected_found", "expected_missed", "expected_not_implemented", "f
              "forbidden_reported")
 
 
-def render_posts(posts: list[dict[str, Any]]) -> list[str]:
+def render_posts(posts: list[dict[str, Any]], tab: Any) -> list[str]:
     """One row per post plus a total, then each post's misses and forbidden findings."""
     sizes = [(p["post"], {k: len(p[k]) for k in POST_KEYS}) for p in posts]
     sizes.append(("total", {k: sum(n[k] for _, n in sizes) for k in POST_KEYS}))
     rows = [[name, f"{n['expected_found']}/{n['expected_found'] + n['expected_missed']}",
              n["expected_not_implemented"], f"{n['forbidden_reported']}/{n['forbidden']}"]
             for name, n in sizes]
-    lines = table(["post", "expected found", "not impl.", "forbidden reported"], rows)
+    lines = tab(["post", "expected found", "not impl.", "forbidden reported"], rows) + [""]
     for p in posts:
-        if p["expected_missed"]:
-            lines.append(f"{p['post']}: expected, not reported: {', '.join(p['expected_missed'])}")
-        if p["forbidden_reported"]:
-            lines.append(f"{p['post']}: forbidden, reported: {', '.join(p['forbidden_reported'])}")
+        for key, what in (("expected_missed", "expected, not reported"),
+                          ("forbidden_reported", "forbidden, reported")):
+            if p[key]:
+                lines.append(f"- {p['post']}: {what}: {', '.join(p[key])}")
     return lines
 
 
@@ -377,6 +410,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-posts", action="store_true", help="score sentences only")
     parser.add_argument("--show-errors", action="store_true",
                         help="list every false positive and false negative with its source URL")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print Markdown tables (for docs/accuracy.md)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     return parser.parse_args(argv)
 
@@ -389,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     except MedreviewError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(data, args.show_errors))
+    sys.stdout.write(render(data, args.show_errors, args.markdown))
     if args.json:
         args.json.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                              encoding="utf-8")

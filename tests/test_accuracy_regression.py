@@ -24,29 +24,49 @@ ROOT = Path(__file__).resolve().parent.parent
 REGRESSION = ROOT / "eval" / "regression.jsonl"
 BENCHMARK = ROOT / "benchmarks" / "accuracy.py"
 HEADINGS = ["Per family", "Per rule", "Labelled rules not implemented by the loaded packs",
-            "False-positive rate by category", "Posts", "Aims", "Errors"]
+            "False-positive rate by category", "Sentence-level rules the set does not label",
+            "Posts", "Aims", "Errors"]
 
 if not (REGRESSION.is_file() and BENCHMARK.is_file()):
     pytest.skip("eval/ and benchmarks/ are not in this checkout", allow_module_level=True)
 
 # Row id -> why it fails today (measured with the default "us" pack; see docs/accuracy.md).
 KNOWN_MISSES = {
+    "s0003": "claims.disease-claim-nondrug misses a superiority claim over a cancer drug "
+             "('80 percent more effective than ... cancer drug': no treat/cure verb)",
+    "s0004": "overclaim.cure misses 'Skin cancers disappear' (no disappear/vanish wording)",
     "s0010": "overclaim.cure fires on a regulator's 'products that claim to ... cure' (reported "
              "claim; 'claim to' is not a reported-speech cue)",
+    "s0022": "claims.disease-claim-nondrug misses 'useful in the treatment of certain classes "
+             "of ... diabetes'; claims.establishment misses 'also shown to be useful'",
     "s0029": "overclaim.cure fires on 'no scientific evidence that ... products ... can treat or "
-             "cure': negation cue is too far from 'cure'",
-    "s0052": "language.stigmatizing fires on 'People who are addicted to opioids' (person-first)",
+             "cure': the negation cue is more than 8 tokens before 'cure'",
+    "s0049": "claims.safety-absolute misses 'Safe & Natural' (the list has 'safe and natural')",
+    "s0052": "language.stigmatizing fires on person-first 'People who are addicted to opioids' "
+             "(the lemma term 'addict' matches 'addicted')",
+    "s0057": "claims.disease-claim-nondrug misses 'potential to assist with cognitive "
+             "illnesses, including #anxiety'; evidence.uncited-research-claim misses 'promising "
+             "results'",
     "s0066": "overclaim.cure misses 'reversing the damage' (regex wants a disease noun after it)",
+    "s0077": "claims.safety-absolute misses 'without causing any adverse effects'",
     "s0092": "evidence.uncited-research-claim misses 'shows promising results'",
     "s0099": "fair-balance.risk-minimization misses 'side effects are mild and will go away'",
     "s0117": "overclaim.guarantee misses 'wins every time'; claims.establishment misses "
              "'proven immune support'",
+    "s0132": "claims.speed-of-effect misses 'more rapidly than'; language.stigmatizing misses "
+             "'a sufferer'",
     "s0137": "claims.establishment fires on 'is proving to be very promising': the lemma term "
              "'proven to' matches 'proving to' (not a proof claim)",
     "s0167": "overclaim.guarantee misses 'you'll lose weight permanently'",
+    "s0208": "claims.disease-claim-nondrug misses 'have been used for melanoma ...' followed by "
+             "the pseudo-negation 'we ... are not legally allowed to make such claims'",
     "s0253": "evidence.uncited-research-claim misses 'what medical professionals are calling'",
     "s0302": "claims.establishment fires on 'According to SAMHSA, studies have shown' (named "
              "source)",
+    "s0312": "evidence.preclinical-extrapolation misses 'the human health potential of this "
+             "supplement is enormous' (the animal study is in an earlier sentence)",
+    "s0313": "evidence.preclinical-extrapolation misses 'produces the clinical results' after "
+             "the pseudo-negation 'no doubt'",
 }
 
 
@@ -71,12 +91,11 @@ def row_param(row: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def default_rules() -> tuple[Engine, set[str], set[str]]:
-    """The engine, its sentence-level rule ids and every implemented rule id."""
+    """The engine, the sentence-level rules the set labels, and every implemented rule id."""
     ruleset = load_ruleset(("us",))
     implemented = {r.id for r in ruleset.rules if r.enabled}
-    sentence_rules = {r.id for r in ruleset.rules
-                      if r.enabled and not accuracy.is_document_level(r)}
-    return Engine(ruleset), sentence_rules, implemented
+    scored = {r.id for r in ruleset.rules if r.enabled and not accuracy.is_document_level(r)}
+    return Engine(ruleset), scored & accuracy.label_vocabulary(ROWS), implemented
 
 
 @pytest.mark.parametrize("row", [row_param(r) for r in ROWS])
@@ -101,6 +120,12 @@ def test_document_level_rules_are_not_scored_on_sentences() -> None:
     assert not accuracy.is_document_level(rules["overclaim.cure"])
 
 
+def test_label_vocabulary_is_the_sets_fifteen_rule_ids() -> None:
+    vocabulary = accuracy.label_vocabulary([])
+    assert len(vocabulary) == 15
+    assert {"overclaim.cure", "safe-messaging.method-detail"} <= vocabulary
+
+
 def test_product_rows_become_posts_with_front_matter() -> None:
     assert accuracy.sentence_post({"text": "Cures colds.", "product": "supplement"}) == (
         "---\nproduct: supplement\n---\n\nCures colds.\n")
@@ -119,12 +144,15 @@ def test_scoring_counts_each_outcome_once() -> None:
             fake_row("d", ["claims.unbuilt"], "violative"),
             fake_row("e", [], "negated")]
     fired = {"a": {"overclaim.cure"}, "b": set(), "c": {"overclaim.cure"}, "d": set(), "e": set()}
-    scores = accuracy.score(rows, fired, implemented={"overclaim.cure"})
+    fired["e"] = {"language.jargon-undefined"}
+    scores = accuracy.score(rows, fired, implemented={"overclaim.cure"},
+                            vocabulary={"overclaim.cure", "claims.unbuilt"})
     cure = scores.rules["overclaim.cure"]
     assert (cure.tp, cure.fp, cure.fn, cure.not_implemented) == (1, 1, 1, 0)
     unbuilt = scores.rules["claims.unbuilt"]
     assert (unbuilt.tp, unbuilt.fn, unbuilt.not_implemented) == (0, 0, 1)
-    assert scores.categories["negated"] == [2, 1]
+    assert scores.categories["negated"] == [2, 1]  # an unjudged rule does not flag "e"
+    assert scores.unscored == {"language.jargon-undefined": {"negated": 1}}
     assert [(e.kind, e.row["id"]) for e in scores.errors] == [("FN", "b"), ("FP", "c")]
     assert accuracy.aims(scores)[0] == {"aim": "overclaim precision", "measured": 0.5,
                                         "target": ">= 0.95", "met": False}
@@ -156,6 +184,17 @@ def test_benchmark_runs_end_to_end_on_a_slice(slice_args: list[str], tmp_path: P
         len(row["labels"]) for row in ROWS[:20])
     assert [p["post"] for p in data["posts"]] == ["arc-ketamine-therapy.md"]
     assert len(data["errors"]) == total["fp"] + total["fn"]
+
+
+def test_benchmark_prints_markdown_tables_for_the_docs(slice_args: list[str],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    accuracy.main([*slice_args, "--markdown"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [h for h in lines if h.startswith("### ")] == [f"### {h}" for h in HEADINGS]
+    family_table = lines[lines.index("### Per family") + 2:lines.index("### Per rule") - 1]
+    assert family_table[0] == "| family | tp | fp | fn | not impl. | precision | recall | F1 |"
+    assert family_table[1] == "|:---|---:|---:|---:|---:|---:|---:|---:|"
+    assert family_table[-1].startswith("| all | ")
 
 
 def test_benchmark_names_file_and_line_of_a_bad_row(tmp_path: Path,
