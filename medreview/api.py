@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from medreview import __version__
-from medreview.decide import Step, decide
+from medreview import __version__, baseline
+from medreview.decide import Step, baseline_step, decide
 from medreview.engine import Engine
 from medreview.errors import MedreviewError
+from medreview.gitchanges import only_changed
 from medreview.model import SEVERITY_RANK, FileResult, Report
 from medreview.ruleset import RuleSet, load_ruleset
 from medreview.source import FORMATS_BY_SUFFIX, read_source
@@ -27,6 +29,8 @@ class ReviewOptions:
     exclude: tuple[str, ...] = ()
     fail_on: str = "error"
     options: dict[str, object] = field(default_factory=dict)
+    baseline: Path | None = None  # hide the findings this baseline file lists
+    changed_since: str | None = None  # review only posts git says changed since this revision
 
 
 def display_path(path: Path) -> str:
@@ -78,9 +82,13 @@ def review_files(ruleset: RuleSet, paths: list[Path], options: ReviewOptions) ->
     return [review_file(engine, path, options.input_format) for path in paths]
 
 
-def decide_steps(options: ReviewOptions) -> list[Step]:
-    """The decide stage's steps for these options (overrides, waivers, baseline)."""
-    return []
+def decide_steps(options: ReviewOptions, unmatched: Counter[str] | None = None) -> list[Step]:
+    """The decide stage's steps for these options (overrides, waivers, baseline). The baseline
+    step comes last; `unmatched` counts the fingerprints it may still hide."""
+    steps: list[Step] = []
+    if unmatched is not None:
+        steps.append(baseline_step(unmatched))
+    return steps
 
 
 def review(paths: Iterable[Path], options: ReviewOptions | None = None,
@@ -88,19 +96,31 @@ def review(paths: Iterable[Path], options: ReviewOptions | None = None,
     """Review every post under `paths`: collect -> review -> decide. Raises RuleError or
     ConfigError for broken rules or settings; never for a post (that post gets an error)."""
     options = options or ReviewOptions()
+    known = baseline.load(options.baseline) if options.baseline else []  # fail before reviewing
     ruleset = ruleset or load_ruleset(options.packs, options.extra_rules)
-    files = review_files(ruleset, collect(paths, options.exclude), options)
+    selected = collect(paths, options.exclude)
+    if options.changed_since is not None:
+        selected = only_changed(selected, options.changed_since)
+    files = review_files(ruleset, selected, options)
     report = Report(files=files, rules={r.id: r.info for r in ruleset.rules if r.enabled},
                     tool_version=__version__, ruleset_sha256=ruleset.sha256,
                     options={"packs": list(ruleset.packs), "fail_on": options.fail_on,
                              **options.options})
-    return decide(report, decide_steps(options))
+    if options.baseline is None:
+        return decide(report, decide_steps(options))
+    unmatched = baseline.counts(known)
+    decide(report, decide_steps(options, unmatched))
+    report.baseline = baseline.status(options.baseline, known, unmatched, report)
+    return report
 
 
-def exit_code(report: Report, fail_on: str = "error") -> int:
-    """2 when a post could not be read; 1 when a finding is at or above `fail_on`; else 0."""
+def exit_code(report: Report, fail_on: str = "error", strict_baseline: bool = False) -> int:
+    """2 when a post could not be read; 1 when a finding is at or above `fail_on`, or when
+    `strict_baseline` and baseline entries went stale; else 0."""
     if any(result.error for result in report.files):
         return 2
+    if strict_baseline and report.baseline and report.baseline.stale:
+        return 1
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]

@@ -46,6 +46,19 @@ def rule_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def post_selection(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by commands that choose which posts to review."""
+    func = click.option("--changed-since", metavar="REV",
+                        help="Review only posts git says changed since REV (merge base of REV "
+                             "and HEAD, plus uncommitted and untracked files).")(func)
+    func = click.option("--exclude", multiple=True, metavar="GLOB",
+                        help="Skip paths matching GLOB (repeatable).")(func)
+    func = click.option("--input-format", type=click.Choice(["markdown", "text", "html"]),
+                        help="Read every post as this format instead of guessing from the "
+                             "extension.")(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="medreview")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
@@ -66,23 +79,33 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
               default="error", show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
-@click.option("--input-format", type=click.Choice(["markdown", "text", "html"]),
-              help="Read every post as this format instead of guessing from the extension.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@post_selection
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Hide the known findings listed in this baseline file.")
+@click.option("--baseline-strict", is_flag=True,
+              help="Exit 1 when baseline entries no longer match anything (keeps it shrinking).")
+@click.option("--statistics", is_flag=True,
+              help="After the report, print finding counts per rule on standard error.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
 @handle_errors
 def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[str, ...],
           formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str,
-          input_format: str | None, exclude: tuple[str, ...], color: bool | None) -> None:
+          input_format: str | None, exclude: tuple[str, ...], changed_since: str | None,
+          baseline_file: Path | None, baseline_strict: bool, statistics: bool,
+          color: bool | None) -> None:
     """Review posts (files or directories) and report findings."""
     from medreview.api import ReviewOptions, exit_code, review
 
+    if baseline_strict and baseline_file is None:
+        raise ConfigError(None, "--baseline-strict needs --baseline FILE")
     targets = pair_outputs(formats or ("text",), outputs)
     options = ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
-                            input_format=input_format, exclude=exclude, fail_on=fail_on)
+                            input_format=input_format, exclude=exclude, fail_on=fail_on,
+                            baseline=baseline_file, changed_since=changed_since)
     report = review(paths, options)
     write_reports(report, targets, color)
-    sys.exit(exit_code(report, fail_on))
+    write_notes(report, targets, statistics)
+    sys.exit(exit_code(report, fail_on, strict_baseline=baseline_strict))
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -113,6 +136,95 @@ def write_reports(report: Any, targets: list[tuple[str, Path | None]], color: bo
             click.echo(text, nl=False, color=use_color)
         else:
             write_atomic(out, text)
+
+
+def write_notes(report: Any, targets: list[tuple[str, Path | None]], statistics: bool) -> None:
+    """On stderr: per-rule counts if asked, and the stale-baseline note unless stdout has it."""
+    from medreview import statistics as stats
+    from medreview.baseline import stale_note
+
+    if statistics:
+        click.echo(stats.render(report), err=True, nl=False)
+    note = stale_note(report)
+    if note and ("text", None) not in targets:
+        click.echo(f"medreview: {note}", err=True)
+
+
+@main.group("baseline")
+def baseline_group() -> None:
+    """Record the findings a site already has, so checks fail only on new ones."""
+
+
+@baseline_group.command("create")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rule_selection
+@post_selection
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help="The baseline file to write.")
+@handle_errors
+def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
+                    packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
+                    changed_since: str | None, output: Path) -> None:
+    """Record every current finding (by fingerprint, not line) in a baseline file."""
+    from medreview import baseline
+    from medreview.api import ReviewOptions, review
+    from medreview.output import write_atomic
+
+    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
+                                         input_format=input_format, exclude=exclude,
+                                         changed_since=changed_since))
+    found = baseline.active_findings(report)
+    entries = baseline.entries_from(found)
+    write_atomic(output, baseline.dumps(entries))
+    click.echo(f"medreview: wrote {output}: {counted(len(entries), 'entry', 'entries')} for "
+               f"{counted(len(found), 'finding')} in {counted(len(report.files), 'post')}",
+               err=True)
+    sys.exit(report_unreadable(report))
+
+
+@baseline_group.command("update")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rule_selection
+@post_selection
+@click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path),
+              required=True, metavar="FILE", help="The baseline file to update.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
+              help="Write the result here instead of over the baseline file.")
+@click.option("--add-new", is_flag=True, help="Also add findings the baseline does not list.")
+@handle_errors
+def baseline_update(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
+                    packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
+                    changed_since: str | None, baseline_file: Path, output: Path | None,
+                    add_new: bool) -> None:
+    """Drop baseline entries that no longer match; never add new ones unless --add-new."""
+    from medreview import baseline
+    from medreview.api import ReviewOptions, review
+    from medreview.output import write_atomic
+
+    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
+                                         input_format=input_format, exclude=exclude,
+                                         changed_since=changed_since, baseline=baseline_file))
+    before = baseline.load(baseline_file)
+    after = baseline.updated(before, report, add_new)
+    target = output or baseline_file
+    write_atomic(target, baseline.dumps(after))
+    stale = len(report.baseline.stale) if report.baseline else 0
+    click.echo(f"medreview: wrote {target}: {counted(len(after), 'entry', 'entries')} "
+               f"(was {len(before)}; {stale} stale dropped)", err=True)
+    sys.exit(report_unreadable(report))
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """`1 post`, `2 posts`."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def report_unreadable(report: Any) -> int:
+    """Name each post that could not be read on stderr; 2 if there were any, else 0."""
+    unreadable = [result for result in report.files if result.error]
+    for result in unreadable:
+        click.echo(f"medreview: error: {result.path}: {result.error}", err=True)
+    return EXIT_USAGE if unreadable else 0
 
 
 @main.group()

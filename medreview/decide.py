@@ -7,6 +7,8 @@ nothing is lost from the audit trail.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from typing import Callable
 
 from medreview.model import FileResult, Finding, Report
@@ -24,3 +26,18 @@ def decide(report: Report, steps: list[Step]) -> Report:
         result.findings.sort(key=Finding.sort_key)
         result.suppressed.sort(key=Finding.sort_key)
     return report
+
+
+def baseline_step(unmatched: Counter[str]) -> Step:
+    """Move findings whose fingerprint `unmatched` still counts to `suppressed`, marked
+    baselined, using one occurrence each; whatever is left afterwards matched nothing (stale)."""
+    def step(result: FileResult) -> None:
+        kept: list[Finding] = []
+        for finding in result.findings:
+            if unmatched[finding.fingerprint] > 0:
+                unmatched[finding.fingerprint] -= 1
+                result.suppressed.append(replace(finding, baselined=True))
+            else:
+                kept.append(finding)
+        result.findings[:] = kept
+    return step

@@ -9,6 +9,7 @@ from typing import Any
 
 from medreview import readability, regex
 from medreview.checks import RULE_TYPES
+from medreview.checks.anchor import document_anchor
 from medreview.checks.base import Env, Hit
 from medreview.document import Document, Sentence
 from medreview.errors import RuleError
@@ -86,6 +87,9 @@ def make_finding(rule: Rule, hit: Hit, document: Document) -> Finding:
     end_line, end_column = source.location(end)
     sentence = document.sentence_at(hit.start)
     sentence_text = document.text[sentence.start:sentence.end] if sentence else ""
+    # A finding about the whole post sits on its first line; editing that line must not make it
+    # a different finding, so its fingerprint leaves the text out.
+    whole_post = (hit.start, hit.end) == document_anchor(document)
     info = rule.info
     return Finding(
         rule=info.id, code=info.code, severity=hit.severity or info.level,
@@ -93,7 +97,8 @@ def make_finding(rule: Rule, hit: Hit, document: Document) -> Finding:
         end_line=end_line, end_column=end_column, excerpt=source.text[start:end],
         sentence=" ".join(sentence_text.split()), suggestion=fill(info.suggestion, hit.values),
         sources=info.sources,
-        fingerprint=fingerprint(info.id, source.path, sentence_text or source.text[start:end]))
+        fingerprint=fingerprint(info.id, source.path,
+                                "" if whole_post else sentence_text or source.text[start:end]))
 
 
 def fill(template: str, values: dict[str, str]) -> str:

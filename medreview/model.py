@@ -70,9 +70,31 @@ class Finding:
     sources: tuple[SourceRef, ...] = ()
     fingerprint: str = ""  # stable across line shifts: rule + normalised sentence + path
     waived_by: str = ""  # reason, when a waiver suppressed it
+    baselined: bool = False  # suppressed because the baseline file lists it
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.line, self.column, self.rule, self.end_line, self.end_column, self.message)
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    """A known finding in a baseline file, matched by fingerprint (never by line). `count` is how
+    many findings share the fingerprint (one rule flagging the same sentence twice)."""
+
+    fingerprint: str
+    rule: str
+    path: str
+    sentence: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class BaselineStatus:
+    """The baseline a run used: its file, how many entries it has, and those that matched nothing."""
+
+    path: str
+    entries: int
+    stale: tuple[BaselineEntry, ...] = ()
 
 
 @dataclass
@@ -103,14 +125,16 @@ class Report:
     tool_version: str
     ruleset_sha256: str
     options: dict[str, Any] = field(default_factory=dict)  # provenance: packs, fail-on, ...
+    baseline: BaselineStatus | None = None
 
     def summary(self) -> dict[str, int]:
         counts = {"files": len(self.files), "unreadable": 0, "error": 0, "warning": 0, "info": 0,
-                  "waived": 0}
+                  "waived": 0, "baselined": 0}
         for result in self.files:
             if result.error:
                 counts["unreadable"] += 1
             for finding in result.findings:
                 counts[finding.severity] += 1
             counts["waived"] += sum(1 for f in result.suppressed if f.waived_by)
+            counts["baselined"] += sum(1 for f in result.suppressed if f.baselined)
         return counts

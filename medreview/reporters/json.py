@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
-from medreview.model import FileResult, Finding, Report
+from medreview.model import BaselineStatus, FileResult, Finding, Report
 
 SCHEMA_VERSION = 1
 
@@ -30,13 +31,18 @@ def file_dict(result: FileResult) -> dict[str, Any]:
     if result.waivers or result.suppressed:
         data["waivers"] = [{"rules": list(w.rules), "reason": w.reason, "line": w.line,
                             "scope": w.scope, "used": w.used} for w in result.waivers]
-        data["suppressed"] = [{**finding_dict(f), "waived_by": f.waived_by}
-                              for f in result.suppressed]
+        data["suppressed"] = [{**finding_dict(f), "waived_by": f.waived_by,
+                               "baselined": f.baselined} for f in result.suppressed]
     return data
 
 
+def baseline_dict(status: BaselineStatus) -> dict[str, Any]:
+    return {"path": status.path, "entries": status.entries,
+            "stale": [asdict(entry) for entry in status.stale]}
+
+
 def report_dict(report: Report) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "medreview", "version": report.tool_version},
         "ruleset": {"sha256": report.ruleset_sha256, "packs": report.options.get("packs", []),
@@ -44,6 +50,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "files": [file_dict(result) for result in report.files],
         "summary": report.summary(),
     }
+    if report.baseline:
+        data["baseline"] = baseline_dict(report.baseline)
+    return data
 
 
 def render(report: Report, **_: object) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from medreview.baseline import stale_note
 from medreview.model import FileResult, Finding, Report
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -18,6 +19,8 @@ def render(report: Report, color: bool = False, **_: Any) -> str:
     for result in report.files:
         lines.extend(_file_lines(result, color))
     lines.append(summary_line(report))
+    if stale := stale_note(report):
+        lines.append(stale)
     return "\n".join(lines) + "\n"
 
 
@@ -86,4 +89,6 @@ def summary_line(report: Report) -> str:
         text += f"; {counts['unreadable']} unreadable"
     if counts["waived"]:
         text += f"; {counts['waived']} waived"
+    if counts["baselined"]:
+        text += f"; {counts['baselined']} baselined"
     return text + "."
