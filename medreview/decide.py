@@ -1,8 +1,9 @@
 """The decide stage: after rules ran, before reporters. Findings in, findings out.
 
-Steps, in order: severity overrides and disabled rules from configuration, inline waivers,
-then the baseline. Each step moves findings it removes into `FileResult.suppressed`, so
-nothing is lost from the audit trail.
+Steps, in order: inline waivers (medreview.waivers.waiver_step), per-path severity and the
+waiver rules' settings from configuration (medreview.config.severity_step; rules the config
+disables never ran), then the baseline. Waivers and the baseline move the findings they
+remove into `FileResult.suppressed`, so nothing is lost from the audit trail.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from medreview.document import DocumentBuilder
 from medreview.parsers.frontmatter import split_front_matter
 from medreview.source import Source
+from medreview.waivers import is_text_directive
 
 # A heading is a short title-like line; 12 words covers long headings (the seed post's title
 # has 10) while one-line sentences without a full stop are usually longer.
@@ -60,13 +61,14 @@ def parse(source: Source, builder: DocumentBuilder) -> None:
 
 
 def _lines(text: str, start: int) -> Iterator[Line | None]:
-    """Each line from `start`, trimmed; None for a blank line or a web-page chrome line."""
+    """Each line from `start`, trimmed; None for a blank line, a web-page chrome line or a
+    medreview directive (none of them is the author's prose)."""
     while start < len(text):
         newline = text.find("\n", start)
         newline = len(text) if newline == -1 else newline
         raw = text[start:newline]
         content = raw.strip()  # str.strip also drops no-break spaces pasted from web pages
-        if not content or is_chrome(content):
+        if not content or is_chrome(content) or is_text_directive(content):
             yield None
         else:
             lead = len(raw) - len(raw.lstrip())
