@@ -10,6 +10,7 @@ from typing import Any, Callable
 import click
 
 from medreview import __version__
+from medreview.approvals import ROLES
 from medreview.errors import ConfigError, MedreviewError
 
 EXIT_USAGE = 2
@@ -46,16 +47,6 @@ def rule_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def config_selection(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by commands that read the project configuration."""
-    func = click.option("--no-config", is_flag=True,
-                        help="Ignore any .medreview.yaml or [tool.medreview] found.")(func)
-    func = click.option("--config", "config_file", metavar="FILE",
-                        type=click.Path(dir_okay=False, path_type=Path),
-                        help="Use this config file instead of looking for one.")(func)
-    return func
-
-
 def post_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by commands that choose which posts to review."""
     func = click.option("--changed-since", metavar="REV",
@@ -87,10 +78,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--output", "-o", "outputs", multiple=True, type=click.Path(path_type=Path),
               help="Write the matching --format to FILE (repeatable, paired in order).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
-              help="Exit 1 when a finding is at or above this severity (default: the config's "
-                   "fail_on, else error).")
+              default="error", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
 @post_selection
-@config_selection
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Hide the known findings listed in this baseline file.")
 @click.option("--baseline-strict", is_flag=True,
@@ -100,24 +90,23 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
 @handle_errors
 def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[str, ...],
-          formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str | None,
+          formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str,
           input_format: str | None, exclude: tuple[str, ...], changed_since: str | None,
-          config_file: Path | None, no_config: bool, baseline_file: Path | None,
-          baseline_strict: bool, statistics: bool, color: bool | None) -> None:
+          baseline_file: Path | None, baseline_strict: bool, statistics: bool,
+          color: bool | None) -> None:
     """Review posts (files or directories) and report findings."""
-    from medreview.api import exit_code, review
-    from medreview.config import find_config, review_options
+    from medreview.api import ReviewOptions, exit_code, review
 
     if baseline_strict and baseline_file is None:
         raise ConfigError(None, "--baseline-strict needs --baseline FILE")
     targets = pair_outputs(formats or ("text",), outputs)
-    config = find_config(paths[0], config_file, no_config)
-    options = review_options(config, packs, extra_rules, input_format, exclude, fail_on,
-                             baseline=baseline_file, changed_since=changed_since)
+    options = ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
+                            input_format=input_format, exclude=exclude, fail_on=fail_on,
+                            baseline=baseline_file, changed_since=changed_since)
     report = review(paths, options)
     write_reports(report, targets, color)
     write_notes(report, targets, statistics)
-    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict))
+    sys.exit(exit_code(report, fail_on, strict_baseline=baseline_strict))
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -171,23 +160,20 @@ def baseline_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rule_selection
 @post_selection
-@config_selection
 @click.option("--output", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
               help="The baseline file to write.")
 @handle_errors
 def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
                     packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
-                    changed_since: str | None, config_file: Path | None, no_config: bool,
-                    output: Path) -> None:
+                    changed_since: str | None, output: Path) -> None:
     """Record every current finding (by fingerprint, not line) in a baseline file."""
     from medreview import baseline
-    from medreview.api import review
-    from medreview.config import find_config, review_options
+    from medreview.api import ReviewOptions, review
     from medreview.output import write_atomic
 
-    config = find_config(paths[0], config_file, no_config)
-    report = review(paths, review_options(config, packs, extra_rules, input_format, exclude,
-                                          changed_since=changed_since))
+    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
+                                         input_format=input_format, exclude=exclude,
+                                         changed_since=changed_since))
     found = baseline.active_findings(report)
     entries = baseline.entries_from(found)
     write_atomic(output, baseline.dumps(entries))
@@ -201,7 +187,6 @@ def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rule_selection
 @post_selection
-@config_selection
 @click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path),
               required=True, metavar="FILE", help="The baseline file to update.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
@@ -210,17 +195,16 @@ def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
 @handle_errors
 def baseline_update(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
                     packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
-                    changed_since: str | None, config_file: Path | None, no_config: bool,
-                    baseline_file: Path, output: Path | None, add_new: bool) -> None:
+                    changed_since: str | None, baseline_file: Path, output: Path | None,
+                    add_new: bool) -> None:
     """Drop baseline entries that no longer match; never add new ones unless --add-new."""
     from medreview import baseline
-    from medreview.api import review
-    from medreview.config import find_config, review_options
+    from medreview.api import ReviewOptions, review
     from medreview.output import write_atomic
 
-    config = find_config(paths[0], config_file, no_config)
-    report = review(paths, review_options(config, packs, extra_rules, input_format, exclude,
-                                          changed_since=changed_since, baseline=baseline_file))
+    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
+                                         input_format=input_format, exclude=exclude,
+                                         changed_since=changed_since, baseline=baseline_file))
     before = baseline.load(baseline_file)
     after = baseline.updated(before, report, add_new)
     target = output or baseline_file
@@ -251,14 +235,14 @@ def rules() -> None:
 
 @rules.command("list")
 @rule_selection
-@config_selection
 @handle_errors
-def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...], config_file: Path | None,
-               no_config: bool) -> None:
-    """List the rules as configured: id, code, level, type and pack (waiver rules last)."""
-    rules = configured_rules(packs, extra_rules, config_file, no_config)
-    width = max((len(r.id) for r in rules), default=10)
-    for rule in rules:
+def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...]) -> None:
+    """List the rules: id, code, level, type and message."""
+    from medreview.ruleset import load_ruleset
+
+    ruleset = load_ruleset(packs or ("us",), extra_rules)
+    width = max((len(r.id) for r in ruleset.rules), default=10)
+    for rule in ruleset.rules:
         state = "" if rule.enabled else " (disabled)"
         click.echo(f"{rule.id:<{width}}  {rule.info.code:<6} {rule.info.level:<7} "
                    f"{rule.info.type:<16} {rule.info.pack}{state}")
@@ -267,51 +251,18 @@ def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...], config_fil
 @rules.command("show")
 @click.argument("rule_id")
 @rule_selection
-@config_selection
 @handle_errors
-def rules_show(rule_id: str, extra_rules: tuple[Path, ...], packs: tuple[str, ...],
-               config_file: Path | None, no_config: bool) -> None:
+def rules_show(rule_id: str, extra_rules: tuple[Path, ...], packs: tuple[str, ...]) -> None:
     """Explain one rule: what it detects, why, what to write instead, sources, examples."""
+    from medreview.ruleset import load_ruleset
     from medreview.ruledoc import render_rule
 
-    found = [r for r in configured_rules(packs, extra_rules, config_file, no_config)
-             if r.id == rule_id]
-    if not found:
-        raise ConfigError(None, f"no rule '{rule_id}'", hint="see 'medreview rules list'")
-    click.echo(render_rule(found[0]))
-
-
-def configured_rules(packs: tuple[str, ...], extra_rules: tuple[Path, ...],
-                     config_file: Path | None, no_config: bool) -> list[Any]:
-    """The rules of the packs and files chosen, as the config found from here sets them,
-    followed by the waiver rules."""
-    from medreview import waivers
-    from medreview.api import load_rules
-    from medreview.config import find_config, review_options
-
-    config = find_config(Path.cwd(), config_file, no_config)
-    ruleset = load_rules(review_options(config, packs, extra_rules))
-    return [*ruleset.rules, *waivers.meta_rules(config)]
-
-
-@main.group("config")
-def config_group() -> None:
-    """Show the project configuration (.medreview.yaml or [tool.medreview])."""
-
-
-@config_group.command("show")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@config_selection
-@handle_errors
-def config_show(path: Path | None, config_file: Path | None, no_config: bool) -> None:
-    """Print the effective configuration for PATH (default: here), after `extends`, and the
-    ruleset hash it gives."""
-    from medreview.api import load_rules
-    from medreview.config import find_config, render_config, review_options
-
-    config = find_config(path or Path.cwd(), config_file, no_config)
-    ruleset = load_rules(review_options(config))  # validates rule ids and options
-    click.echo(render_config(config, ruleset.sha256), nl=False)
+    ruleset = load_ruleset(packs or ("us",), extra_rules)
+    try:
+        rule = ruleset.get(rule_id)
+    except KeyError:
+        raise ConfigError(None, f"no rule '{rule_id}'", hint="see 'medreview rules list'") from None
+    click.echo(render_rule(rule))
 
 
 @rules.command("test")
@@ -351,6 +302,113 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
     ruleset = load_ruleset((), paths)
     Engine(ruleset)  # compiling every rule finds bad regexes, patterns and table names
     click.echo(f"{len(ruleset.rules)} rule{'s' if len(ruleset.rules) != 1 else ''} valid")
+
+
+def audit_database(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The --db option of commands that use the audit trail."""
+    return click.option(
+        "--db", "database", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+        help="Audit database (default: .medreview/audit.sqlite in the project root, the nearest "
+             "directory up from here holding .medreview/ or .git).")(func)
+
+
+@main.command()
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option("--reviewer", required=True, help="Who approves: a person's name.")
+@click.option("--role", type=click.Choice(ROLES), default="medical", show_default=True,
+              help="The reviewer's role in medical-legal-regulatory (MLR) review.")
+@click.option("--note", default="", help="A note kept with the approval.")
+@rule_selection
+@audit_database
+@handle_errors
+def approve(post: Path, reviewer: str, role: str, note: str, extra_rules: tuple[Path, ...],
+            packs: tuple[str, ...], database: Path | None) -> None:
+    """Review POST and record an approval of this exact version (exit 1 while it has blocking
+    findings)."""
+    from medreview.api import ReviewOptions
+    from medreview.approvals import ApprovalRefused, approve as record_approval
+    from medreview.audit import default_database
+
+    options = ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules)
+    try:
+        approval = record_approval(post, reviewer, role, note, options,
+                                   database or default_database())
+    except ApprovalRefused as exc:
+        click.echo(f"medreview: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"approved {approval.post} (content {approval.sha256[:12]}, rules "
+               f"{approval.ruleset_sha256[:12]}) by {approval.reviewer} ({approval.role}): "
+               f"audit record #{approval.seq}")
+
+
+@main.command()
+@click.argument("post", required=False, type=click.Path(path_type=Path))
+@audit_database
+@handle_errors
+def history(post: Path | None, database: Path | None) -> None:
+    """Who approved which version of each post and when, and what changed since (with a diff
+    of the approved text when POST is given)."""
+    from medreview.approvals import history_lines
+    from medreview.audit import AuditLog, default_database
+
+    with AuditLog.open(database or default_database()) as log:
+        click.echo("\n".join(history_lines(log, post)))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--all", "all_posts", is_flag=True,
+              help="Every post must be approved, not only those with `status: published`.")
+@click.option("--require", "globs", multiple=True, metavar="GLOB",
+              help="Posts whose path matches GLOB must be approved too (repeatable).")
+@click.option("--require-role", "roles", multiple=True, type=click.Choice(ROLES),
+              help="Require a valid approval from this role (repeatable; default: any role).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@rule_selection
+@audit_database
+@handle_errors
+def gate(paths: tuple[Path, ...], all_posts: bool, globs: tuple[str, ...],
+         roles: tuple[str, ...], exclude: tuple[str, ...], extra_rules: tuple[Path, ...],
+         packs: tuple[str, ...], database: Path | None) -> None:
+    """Publication gate for CI: exit 1 unless every post going live carries a valid approval
+    of its current content under the current rules."""
+    from medreview.api import collect
+    from medreview.audit import default_database
+    from medreview.gate import exit_status, result_line, run_gate, summary_line
+    from medreview.ruleset import load_ruleset
+
+    database = database or default_database()
+    ruleset_sha256 = load_ruleset(packs or ("us",), extra_rules).sha256
+    posts = run_gate(collect(paths, exclude), database, ruleset_sha256, roles, all_posts, globs)
+    for post in posts:
+        if post.live or post.error:
+            click.echo(result_line(post))
+    missing = "" if database.is_file() else f" (no audit database at {database})"
+    click.echo(summary_line(posts) + missing)
+    sys.exit(exit_status(posts))
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Check the audit trail of approvals."""
+
+
+@audit_group.command("verify")
+@audit_database
+@handle_errors
+def audit_verify(database: Path | None) -> None:
+    """Check the hash chain; exit 1 naming every edited, deleted or reordered record."""
+    from medreview.audit import AuditLog, default_database
+
+    with AuditLog.open(database or default_database()) as log:
+        problems, count, (_, head) = log.verify(), len(log.records()), log.head()
+    for problem in problems:
+        click.echo(f"{log.path}: {problem}")
+    if problems:
+        click.echo(f"audit trail broken: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                   f"in {count} records")
+        sys.exit(1)
+    click.echo(f"audit trail intact: {count} record{'s' if count != 1 else ''}, head {head}")
 
 
 if __name__ == "__main__":
