@@ -47,6 +47,16 @@ def rule_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def config_selection(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by commands that read the project configuration."""
+    func = click.option("--no-config", is_flag=True,
+                        help="Ignore any .medreview.yaml or [tool.medreview] found.")(func)
+    func = click.option("--config", "config_file", metavar="FILE",
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        help="Use this config file instead of looking for one.")(func)
+    return func
+
+
 def post_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by commands that choose which posts to review."""
     func = click.option("--changed-since", metavar="REV",
@@ -78,9 +88,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--output", "-o", "outputs", multiple=True, type=click.Path(path_type=Path),
               help="Write the matching --format to FILE (repeatable, paired in order).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
-              default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
+              help="Exit 1 when a finding is at or above this severity (default: the config's "
+                   "fail_on, else error).")
 @post_selection
+@config_selection
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Hide the known findings listed in this baseline file.")
 @click.option("--baseline-strict", is_flag=True,
@@ -90,23 +101,24 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
 @handle_errors
 def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[str, ...],
-          formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str,
+          formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str | None,
           input_format: str | None, exclude: tuple[str, ...], changed_since: str | None,
-          baseline_file: Path | None, baseline_strict: bool, statistics: bool,
-          color: bool | None) -> None:
+          config_file: Path | None, no_config: bool, baseline_file: Path | None,
+          baseline_strict: bool, statistics: bool, color: bool | None) -> None:
     """Review posts (files or directories) and report findings."""
-    from medreview.api import ReviewOptions, exit_code, review
+    from medreview.api import exit_code, review
+    from medreview.config import find_config, review_options
 
     if baseline_strict and baseline_file is None:
         raise ConfigError(None, "--baseline-strict needs --baseline FILE")
     targets = pair_outputs(formats or ("text",), outputs)
-    options = ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
-                            input_format=input_format, exclude=exclude, fail_on=fail_on,
-                            baseline=baseline_file, changed_since=changed_since)
+    config = find_config(paths[0], config_file, no_config)
+    options = review_options(config, packs, extra_rules, input_format, exclude, fail_on,
+                             baseline=baseline_file, changed_since=changed_since)
     report = review(paths, options)
     write_reports(report, targets, color)
     write_notes(report, targets, statistics)
-    sys.exit(exit_code(report, fail_on, strict_baseline=baseline_strict))
+    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict))
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -160,20 +172,23 @@ def baseline_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rule_selection
 @post_selection
+@config_selection
 @click.option("--output", "-o", type=click.Path(path_type=Path), required=True, metavar="FILE",
               help="The baseline file to write.")
 @handle_errors
 def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
                     packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
-                    changed_since: str | None, output: Path) -> None:
+                    changed_since: str | None, config_file: Path | None, no_config: bool,
+                    output: Path) -> None:
     """Record every current finding (by fingerprint, not line) in a baseline file."""
     from medreview import baseline
-    from medreview.api import ReviewOptions, review
+    from medreview.api import review
+    from medreview.config import find_config, review_options
     from medreview.output import write_atomic
 
-    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
-                                         input_format=input_format, exclude=exclude,
-                                         changed_since=changed_since))
+    config = find_config(paths[0], config_file, no_config)
+    report = review(paths, review_options(config, packs, extra_rules, input_format, exclude,
+                                          changed_since=changed_since))
     found = baseline.active_findings(report)
     entries = baseline.entries_from(found)
     write_atomic(output, baseline.dumps(entries))
@@ -187,6 +202,7 @@ def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rule_selection
 @post_selection
+@config_selection
 @click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path),
               required=True, metavar="FILE", help="The baseline file to update.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
@@ -195,16 +211,17 @@ def baseline_create(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
 @handle_errors
 def baseline_update(paths: tuple[Path, ...], extra_rules: tuple[Path, ...],
                     packs: tuple[str, ...], input_format: str | None, exclude: tuple[str, ...],
-                    changed_since: str | None, baseline_file: Path, output: Path | None,
-                    add_new: bool) -> None:
+                    changed_since: str | None, config_file: Path | None, no_config: bool,
+                    baseline_file: Path, output: Path | None, add_new: bool) -> None:
     """Drop baseline entries that no longer match; never add new ones unless --add-new."""
     from medreview import baseline
-    from medreview.api import ReviewOptions, review
+    from medreview.api import review
+    from medreview.config import find_config, review_options
     from medreview.output import write_atomic
 
-    report = review(paths, ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules,
-                                         input_format=input_format, exclude=exclude,
-                                         changed_since=changed_since, baseline=baseline_file))
+    config = find_config(paths[0], config_file, no_config)
+    report = review(paths, review_options(config, packs, extra_rules, input_format, exclude,
+                                          changed_since=changed_since, baseline=baseline_file))
     before = baseline.load(baseline_file)
     after = baseline.updated(before, report, add_new)
     target = output or baseline_file
@@ -235,14 +252,14 @@ def rules() -> None:
 
 @rules.command("list")
 @rule_selection
+@config_selection
 @handle_errors
-def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...]) -> None:
-    """List the rules: id, code, level, type and message."""
-    from medreview.ruleset import load_ruleset
-
-    ruleset = load_ruleset(packs or ("us",), extra_rules)
-    width = max((len(r.id) for r in ruleset.rules), default=10)
-    for rule in ruleset.rules:
+def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...], config_file: Path | None,
+               no_config: bool) -> None:
+    """List the rules as configured: id, code, level, type and pack (waiver rules last)."""
+    rules = configured_rules(packs, extra_rules, config_file, no_config)
+    width = max((len(r.id) for r in rules), default=10)
+    for rule in rules:
         state = "" if rule.enabled else " (disabled)"
         click.echo(f"{rule.id:<{width}}  {rule.info.code:<6} {rule.info.level:<7} "
                    f"{rule.info.type:<16} {rule.info.pack}{state}")
@@ -251,18 +268,51 @@ def rules_list(extra_rules: tuple[Path, ...], packs: tuple[str, ...]) -> None:
 @rules.command("show")
 @click.argument("rule_id")
 @rule_selection
+@config_selection
 @handle_errors
-def rules_show(rule_id: str, extra_rules: tuple[Path, ...], packs: tuple[str, ...]) -> None:
+def rules_show(rule_id: str, extra_rules: tuple[Path, ...], packs: tuple[str, ...],
+               config_file: Path | None, no_config: bool) -> None:
     """Explain one rule: what it detects, why, what to write instead, sources, examples."""
-    from medreview.ruleset import load_ruleset
     from medreview.ruledoc import render_rule
 
-    ruleset = load_ruleset(packs or ("us",), extra_rules)
-    try:
-        rule = ruleset.get(rule_id)
-    except KeyError:
-        raise ConfigError(None, f"no rule '{rule_id}'", hint="see 'medreview rules list'") from None
-    click.echo(render_rule(rule))
+    found = [r for r in configured_rules(packs, extra_rules, config_file, no_config)
+             if r.id == rule_id]
+    if not found:
+        raise ConfigError(None, f"no rule '{rule_id}'", hint="see 'medreview rules list'")
+    click.echo(render_rule(found[0]))
+
+
+def configured_rules(packs: tuple[str, ...], extra_rules: tuple[Path, ...],
+                     config_file: Path | None, no_config: bool) -> list[Any]:
+    """The rules of the packs and files chosen, as the config found from here sets them,
+    followed by the waiver rules."""
+    from medreview import waivers
+    from medreview.api import load_rules
+    from medreview.config import find_config, review_options
+
+    config = find_config(Path.cwd(), config_file, no_config)
+    ruleset = load_rules(review_options(config, packs, extra_rules))
+    return [*ruleset.rules, *waivers.meta_rules(config)]
+
+
+@main.group("config")
+def config_group() -> None:
+    """Show the project configuration (.medreview.yaml or [tool.medreview])."""
+
+
+@config_group.command("show")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@config_selection
+@handle_errors
+def config_show(path: Path | None, config_file: Path | None, no_config: bool) -> None:
+    """Print the effective configuration for PATH (default: here), after `extends`, and the
+    ruleset hash it gives."""
+    from medreview.api import load_rules
+    from medreview.config import find_config, render_config, review_options
+
+    config = find_config(path or Path.cwd(), config_file, no_config)
+    ruleset = load_rules(review_options(config))  # validates rule ids and options
+    click.echo(render_config(config, ruleset.sha256), nl=False)
 
 
 @rules.command("test")
