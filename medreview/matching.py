@@ -1,11 +1,13 @@
 """Find terms, spaCy token patterns and regexes in analysed blocks. Shared by the rule types.
 
 `terms` match on lowercase lemmas ("cure" finds "Cures", "cured"); `exact` matches lowercase
-word forms; `patterns` are spaCy Matcher token patterns; `regex` runs on RE2.
+word forms; `patterns` are spaCy Matcher token patterns; `regex` runs on RE2; `table` names
+knowledge tables whose entries add their own terms/exact/regex/patterns (and `names`, as exact).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -17,6 +19,25 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 MATCH_KEYS = ("terms", "exact", "patterns", "regex")
+SPEC_KEYS = (*MATCH_KEYS, "table")
+
+
+def expand_tables(spec: dict[str, Any], tables: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """A matcher spec with its `table` entries merged in; unknown keys or tables are errors."""
+    unknown = sorted(set(spec) - set(SPEC_KEYS))
+    if unknown:
+        raise ValueError(f"unknown matcher key '{unknown[0]}' (use {', '.join(SPEC_KEYS)})")
+    merged = {key: list(spec.get(key) or []) for key in MATCH_KEYS}
+    names = spec.get("table") or []
+    for name in [names] if isinstance(names, str) else names:
+        if name not in (tables or {}):
+            raise KeyError(f"unknown knowledge table '{name}'")
+        for entry in tables[name].values():
+            if isinstance(entry, dict):
+                for key in MATCH_KEYS:
+                    merged[key] += list(entry.get(key) or [])
+                merged["exact"] += list(entry.get("names") or [])
+    return merged
 
 
 @dataclass
@@ -30,12 +51,14 @@ class TermMatcher:
     _phrase: Any = None
     _exact: Any = None
     _matcher: Any = None
+    _serial: int = field(default_factory=itertools.count().__next__, compare=False, repr=False)
 
     @classmethod
-    def build(cls, nlp: Language, spec: dict[str, Any] | None) -> TermMatcher:
+    def build(cls, nlp: Language, spec: dict[str, Any] | None,
+              tables: dict[str, Any] | None = None) -> TermMatcher:
         from spacy.matcher import Matcher, PhraseMatcher
 
-        spec = spec or {}
+        spec = expand_tables(spec or {}, tables)
         self = cls(terms=list(spec.get("terms", [])), exact=list(spec.get("exact", [])),
                    patterns=list(spec.get("patterns", [])), regexes=list(spec.get("regex", [])))
         if self.terms:
@@ -56,14 +79,23 @@ class TermMatcher:
 
     def spans(self, doc: Doc) -> list[Span]:
         """Every match in a block's Doc, longest first where they overlap, in text order."""
+        # Rules ask the same matcher about the same block many times (once per sentence for
+        # `in_span`), so the answer is kept on the Doc.
+        key = ("medreview.spans", self._serial)
+        if key not in doc.user_data:
+            doc.user_data[key] = self._find(doc)
+        return list(doc.user_data[key])
+
+    def _find(self, doc: Doc) -> list[Span]:
         from spacy.util import filter_spans
 
         found: list[Span] = []
         for matcher in (self._phrase, self._exact, self._matcher):
             if matcher is not None:
                 found.extend(doc[start:end] for _, start, end in matcher(doc))
+        text = doc.text if self.regexes else ""  # Doc.text joins every token: build it once
         for pattern in self.regexes:
-            for start, end in regex.finditer(pattern, doc.text):
+            for start, end in regex.finditer(pattern, text):
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is not None and len(span):
                     found.append(span)

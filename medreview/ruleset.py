@@ -1,7 +1,9 @@
 """Rule packs: YAML rule files and knowledge tables -> validated Rule objects.
 
 A pack is a directory with `pack.yaml`, rule files (`*.yaml`, one rule each) and `knowledge/`
-tables. Every problem raises RuleError naming the file and line. Nothing here imports spaCy.
+tables. `pack.yaml` may reuse another built-in pack's rules: `extends: us` (minus `exclude: [id,
+...]`) or `include: [us/overclaim.cure, ...]`. A rule reached twice through the same file counts
+once. Every problem raises RuleError naming the file and line. Nothing here imports spaCy.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ REQUIRED_KEYS = ("id", "code", "type", "level", "message", "description", "sugge
 OPTIONAL_KEYS = ("scope", "options", "applies_to", "enabled", "tags")
 APPLIES_TO_KEYS = ("product", "publisher", "audience")
 SPECIAL_FILES = ("pack.yaml",)
+PACK_KEYS = ("name", "description", "extends", "exclude", "include")
 KNOWLEDGE_DIR = "knowledge"
 COMMON_PACK = "common"
 
@@ -90,28 +93,90 @@ def load_ruleset(packs: tuple[str, ...] = ("us",), extra: tuple[Path, ...] = (),
     for pack in packs:
         if pack not in known:
             raise RuleError(None, f"unknown rule pack '{pack}'", hint=f"available: {', '.join(known)}")
-        _load_dir(root / pack, ruleset, pack, display_root=root)
+        _load_dir(root / pack, ruleset, pack, display_root=root, root=root, chain=(pack,))
     for path in extra:
         if path.is_dir():
-            _load_dir(path, ruleset, path.name, display_root=path.parent)
+            _load_dir(path, ruleset, path.name, display_root=path.parent, root=root,
+                      chain=(path.name,))
         elif path.is_file():
             ruleset.rules.append(load_rule_file(path, ruleset, pack=path.parent.name, display=str(path)))
         else:
             raise RuleError(str(path), "no such rule file or directory")
-    _check_duplicates(ruleset.rules)
+    ruleset.rules = _dedupe(ruleset.rules)
+    ruleset.files = list(dict.fromkeys(ruleset.files))
     ruleset.rules.sort(key=lambda r: r.id)
     return ruleset
 
 
-def _load_dir(directory: Path, ruleset: RuleSet, pack: str, display_root: Path) -> None:
+def _load_dir(directory: Path, ruleset: RuleSet, pack: str, display_root: Path, root: Path,
+              chain: tuple[str, ...]) -> None:
     pack_file = directory / "pack.yaml"
+    manifest: dict[str, Any] = {}
     if pack_file.is_file():
+        manifest = _manifest(pack_file)
         ruleset.files.append((_display(pack_file, display_root), pack_file.read_bytes()))
     _load_knowledge(directory / KNOWLEDGE_DIR, ruleset, pack)
+    if manifest.get("extends"):
+        base = _reuse(root, manifest["extends"], ruleset, pack_file, chain, set())
+        excluded = set(manifest.get("exclude") or ())
+        unknown = sorted(excluded - {rule.id for rule in base})
+        if unknown:
+            raise RuleError(str(pack_file), f"exclude names no rule of pack '{manifest['extends']}': "
+                            f"{unknown[0]}", line=1)
+        ruleset.rules.extend(rule for rule in base if rule.id not in excluded)
+    for reference in manifest.get("include") or ():
+        name, _, rule_id = reference.partition("/")
+        ruleset.rules.extend(_reuse(root, name, ruleset, pack_file, chain, {rule_id}))
     for path in sorted(directory.rglob("*.yaml")):
         if path.name in SPECIAL_FILES or KNOWLEDGE_DIR in path.relative_to(directory).parts[:-1]:
             continue
         ruleset.rules.append(load_rule_file(path, ruleset, pack, _display(path, display_root)))
+
+
+def _manifest(pack_file: Path) -> dict[str, Any]:
+    """pack.yaml: name, description, and what it reuses from other built-in packs."""
+    data, lines = yamlfile.load(pack_file, RuleError)
+    data = data or {}
+
+    def fail(problem: str, *key: str) -> RuleError:
+        return RuleError(str(pack_file), problem, line=yamlfile.line_of(lines, *key) or 1)
+
+    if not isinstance(data, dict):
+        raise fail("pack.yaml must be a mapping (name, description, extends, exclude, include)")
+    for key, value in data.items():
+        if key not in PACK_KEYS:
+            raise fail(f"unknown key '{key}' (allowed: {', '.join(PACK_KEYS)})", str(key))
+        if key == "extends" and not isinstance(value, str):
+            raise fail("'extends' must name one pack", key)
+        if key in ("exclude", "include") and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise fail(f"'{key}' must be a list of rule ids", key)
+    for reference in data.get("include") or ():
+        if "/" not in reference:
+            raise fail(f"include entry '{reference}' must be <pack>/<rule id>", "include")
+    return data
+
+
+def _reuse(root: Path, name: str, ruleset: RuleSet, pack_file: Path, chain: tuple[str, ...],
+           only: set[str]) -> list[Rule]:
+    """Rules of built-in pack `name` (only the ids in `only`, when given); its knowledge tables
+    and the files of the rules taken join `ruleset`."""
+    if name in chain:
+        raise RuleError(str(pack_file), "packs reuse each other in a cycle: "
+                        + " -> ".join((*chain, name)), line=1)
+    known = available_packs(root)
+    if name not in known:
+        raise RuleError(str(pack_file), f"unknown rule pack '{name}'", line=1,
+                        hint=f"available: {', '.join(known)}")
+    part = RuleSet(rules=[], tables=ruleset.tables)
+    _load_dir(root / name, part, name, display_root=root, root=root, chain=(*chain, name))
+    taken = [rule for rule in part.rules if not only or rule.id in only]
+    missing = sorted(only - {rule.id for rule in taken})
+    if missing:
+        raise RuleError(str(pack_file), f"include: pack '{name}' has no rule '{missing[0]}'", line=1)
+    dropped = {rule.path for rule in part.rules} - {rule.path for rule in taken}
+    ruleset.files.extend(item for item in part.files if item[0] not in dropped)
+    return taken
 
 
 def _display(path: Path, root: Path) -> str:
@@ -129,6 +194,10 @@ def _load_knowledge(directory: Path, ruleset: RuleSet, pack: str) -> None:
         data, _ = yamlfile.load(path, RuleError)
         if not isinstance(data, dict):
             raise RuleError(str(path), "a knowledge table must be a mapping", line=1)
+        if path.stem in ruleset.tables and ruleset.tables[path.stem] != data:
+            raise RuleError(str(path), f"knowledge table '{path.stem}' is already defined, "
+                            "differently, by another pack", line=1,
+                            hint="give the table a name of its own")
         ruleset.tables[path.stem] = data
         ruleset.files.append((f"{pack}/{KNOWLEDGE_DIR}/{path.name}", path.read_bytes()))
 
@@ -238,10 +307,13 @@ def _applies_to(raw: Any, fail: Any) -> dict[str, tuple[str, ...]]:
     return gates
 
 
-def _check_duplicates(rules: list[Rule]) -> None:
+def _dedupe(rules: list[Rule]) -> list[Rule]:
+    """One rule per id: the same file reached twice (two packs reusing it) counts once; two
+    different files with one id are an error."""
     seen: dict[str, Rule] = {}
     for rule in rules:
-        if rule.id in seen:
+        if rule.id in seen and seen[rule.id].path != rule.path:
             raise RuleError(rule.path, f"duplicate rule id '{rule.id}' (also in {seen[rule.id].path})",
                             line=rule.line)
-        seen[rule.id] = rule
+        seen.setdefault(rule.id, rule)
+    return list(seen.values())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from medreview.checks import (citation_needed, conditional, metadata, phrase, readability,
+from medreview.checks import (citation_needed, claim, conditional, credentials, date_age,
+                              first_mention, metadata, phrase, proximity, readability,
                               required_section, required_text, sentence_length)
 
 RULE_TYPES: dict[str, ModuleType] = {
@@ -20,4 +21,9 @@ RULE_TYPES: dict[str, ModuleType] = {
     "readability": readability,
     "sentence_length": sentence_length,
     "metadata": metadata,
+    "claim": claim,
+    "proximity": proximity,
+    "first_mention": first_mention,
+    "date_age": date_age,
+    "credentials": credentials,
 }

@@ -49,7 +49,14 @@ MATCH_OPTIONS = {
     "exact": Option((list,), [], "phrases matched on lowercase word forms, no lemmas"),
     "patterns": Option((list,), [], "spaCy Matcher token patterns (lists of token dicts)"),
     "regex": Option((list,), [], "RE2 regular expressions, case-insensitive"),
+    "table": Option((str, list), [], "knowledge table(s) whose entries' terms/exact/regex/names "
+                    "are matched too"),
 }
+
+
+def match_spec(options: dict[str, Any]) -> dict[str, Any]:
+    """The matcher part (terms, exact, patterns, regex, table) of a rule's options."""
+    return {key: options[key] for key in MATCH_OPTIONS if key in options}
 
 
 def modifier_option(default: str, what: str) -> Option:

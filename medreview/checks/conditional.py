@@ -3,6 +3,7 @@
 Suicide mentioned -> a crisis line must be given ("If you are thinking about suicide, call or
 text 988"); a drug named with a condition it is not approved for -> an off-label disclosure.
 Knowledge tables (drug indications, conditions, crisis lines) are YAML data in the pack.
+`always_flag` phrases ("stop taking your medication") are flagged wherever they stand.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from typing import Any, Iterator
 
 from medreview.checks.anchor import front_matter_value
 from medreview.checks.base import Env, Hit, Option, in_scope, span_offsets
-from medreview.context import is_negated
+from medreview.context import assess, is_negated
 from medreview.document import Document
 from medreview.matching import TermMatcher
 
 OPTIONS = {
     "trigger": Option((dict,), {}, "what triggers the requirement (terms/exact/patterns/regex)"),
-    "trigger_excludes_any": Option((dict,), {}, "a trigger does not count when its sentence "
-                                   "contains one of these ('cancer cells commit suicide')"),
+    "trigger_excludes_any": Option((dict,), {}, "a trigger (or always_flag match) does not "
+                                   "count when its sentence contains one of these ('cancer cells "
+                                   "commit suicide')"),
     "off_label": Option((dict,), {}, "trigger on a drug named with a condition outside its "
                         "approved uses: {drugs: <table>, conditions: <table>}"),
     "skip_negated_trigger": Option((bool,), True, "a negated trigger does not count"),
@@ -31,6 +33,10 @@ OPTIONS = {
                      "paragraph or sentence", ("document", "paragraph", "sentence")),
     "report": Option((str,), "first", "report the first unmet trigger or each one",
                      ("first", "each")),
+    "always_flag": Option((dict,), {}, "phrases flagged wherever they appear, met requirement or "
+                          "not ('stop taking your medication'); negated or quoted ones are not"),
+    "always_flag_level": Option((str,), "", "severity of always_flag hits (default: the rule's "
+                                "level)", ("", "error", "warning", "info")),
 }
 
 
@@ -39,6 +45,7 @@ class Compiled:
     trigger: TermMatcher
     excludes: TermMatcher
     require: TermMatcher
+    always: TermMatcher
     drugs: list[tuple[str, TermMatcher, set[str]]]
     conditions: list[tuple[str, TermMatcher]]
     options: dict[str, Any]
@@ -58,9 +65,11 @@ def compile(options: dict[str, Any], env: Env) -> Compiled:
                           set(entry.get("approved", []))))
         for name, entry in _table(env, options["off_label"]["conditions"]).items():
             conditions.append((name, TermMatcher.build(env.nlp, {"exact": entry["names"]})))
-    return Compiled(TermMatcher.build(env.nlp, options["trigger"]),
-                    TermMatcher.build(env.nlp, options["trigger_excludes_any"]),
-                    TermMatcher.build(env.nlp, require), drugs, conditions, options)
+    return Compiled(TermMatcher.build(env.nlp, options["trigger"], env.tables),
+                    TermMatcher.build(env.nlp, options["trigger_excludes_any"], env.tables),
+                    TermMatcher.build(env.nlp, require, env.tables),
+                    TermMatcher.build(env.nlp, options["always_flag"], env.tables), drugs,
+                    conditions, options)
 
 
 def _table(env: Env, name: str) -> dict[str, Any]:
@@ -71,15 +80,27 @@ def _table(env: Env, name: str) -> dict[str, Any]:
 
 def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
     options = compiled.options
+    indices = in_scope(document, scope)
+    yield from _always(compiled, document, indices)
     if any(front_matter_value(document, f) is not None for f in options["require_fields"]):
         return
-    indices = in_scope(document, scope)
     for index, span, values in _triggers(compiled, document, indices):
         if not _satisfied(compiled, document, indices, index, span):
             start, end = span_offsets(document, index, span)
             yield Hit(start, end, values=values)
             if options["report"] == "first":
                 return
+
+
+def _always(compiled: Compiled, document: Document, indices: list[int]) -> Iterator[Hit]:
+    severity = compiled.options["always_flag_level"] or None
+    for index in indices if compiled.always else ():
+        for span in compiled.always.spans(document.blocks[index].doc):
+            context = assess(span)
+            excluded = compiled.excludes and compiled.excludes.in_span(span.sent)
+            if not (context.negated or context.quoted or excluded):
+                start, end = span_offsets(document, index, span)
+                yield Hit(start, end, severity, {"match": span.text})
 
 
 def _triggers(compiled: Compiled, document: Document, indices: list[int]) -> Iterator[tuple]:

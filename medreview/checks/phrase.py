@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from medreview.checks.base import (MATCH_OPTIONS, Env, Hit, Option, adjust, in_scope,
-                                   modifier_option, span_offsets)
+                                   match_spec, modifier_option, span_offsets)
 from medreview.citations import has_citation
 from medreview.context import assess
 from medreview.document import Document
@@ -50,11 +50,13 @@ class Compiled:
 
 def compile(options: dict[str, Any], env: Env) -> Compiled:
     return Compiled(
-        match=TermMatcher.build(env.nlp, options),
-        requires=TermMatcher.build(env.nlp, options["requires_any"]),
-        excludes=TermMatcher.build(env.nlp, options["excludes_any"]),
-        escalate_sentence=TermMatcher.build(env.nlp, options["escalate_if_sentence_has"]),
-        escalate_document=TermMatcher.build(env.nlp, options["escalate_unless_document_has"]),
+        match=TermMatcher.build(env.nlp, match_spec(options), env.tables),
+        requires=TermMatcher.build(env.nlp, options["requires_any"], env.tables),
+        excludes=TermMatcher.build(env.nlp, options["excludes_any"], env.tables),
+        escalate_sentence=TermMatcher.build(env.nlp, options["escalate_if_sentence_has"],
+                                            env.tables),
+        escalate_document=TermMatcher.build(env.nlp, options["escalate_unless_document_has"],
+                                            env.tables),
         options=options,
     )
 

@@ -35,8 +35,8 @@ def compile(options: dict[str, Any], env: Env) -> Compiled:
     patterns = [r"\b" + regex_escape(h) + r"\b" for h in options["headings"]]
     for pattern in patterns:
         regex.compile_regex(pattern)
-    return Compiled(patterns, TermMatcher.build(env.nlp, options["when_any"]),
-                    TermMatcher.build(env.nlp, options["satisfied_by"]))
+    return Compiled(patterns, TermMatcher.build(env.nlp, options["when_any"], env.tables),
+                    TermMatcher.build(env.nlp, options["satisfied_by"], env.tables))
 
 
 def regex_escape(text: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from medreview.checks.anchor import document_anchor, front_matter_value
-from medreview.checks.base import MATCH_OPTIONS, Env, Hit, Option, in_scope
+from medreview.checks.base import MATCH_OPTIONS, Env, Hit, Option, in_scope, match_spec
 from medreview.document import Document
 from medreview.matching import TermMatcher
 
@@ -33,8 +33,8 @@ class Compiled:
 
 
 def compile(options: dict[str, Any], env: Env) -> Compiled:
-    return Compiled(TermMatcher.build(env.nlp, options), TermMatcher.build(env.nlp,
-                    options["when_any"]), options)
+    return Compiled(TermMatcher.build(env.nlp, match_spec(options), env.tables),
+                    TermMatcher.build(env.nlp, options["when_any"], env.tables), options)
 
 
 def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
