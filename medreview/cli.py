@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import click
 
@@ -70,6 +71,22 @@ def post_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How a review runs: worker processes and the result cache (docs/performance.md)."""
+    func = click.option("--cache-max-mb", type=click.IntRange(min=1), default=200,
+                        show_default=True, metavar="MB",
+                        help="Prune the cache, oldest entries first, to this size.")(func)
+    func = click.option("--no-cache", is_flag=True,
+                        help="Neither read nor write the result cache.")(func)
+    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path(".medreview") / "cache", show_default=True, metavar="DIR",
+                        help="Keep each post's review here, keyed by its content and the rules.")(func)
+    func = click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+                        help="Review in N worker processes (default: one per core; runs of a "
+                             "few posts stay in one process).")(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="medreview")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
@@ -99,15 +116,20 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--statistics", is_flag=True,
               help="After the report, print finding counts per rule on standard error.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
+@run_options
 @handle_errors
 def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[str, ...],
           formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str | None,
           input_format: str | None, exclude: tuple[str, ...], changed_since: str | None,
           config_file: Path | None, no_config: bool, baseline_file: Path | None,
-          baseline_strict: bool, statistics: bool, color: bool | None) -> None:
+          baseline_strict: bool, statistics: bool, color: bool | None, jobs: int | None,
+          cache_dir: Path, no_cache: bool, cache_max_mb: int) -> None:
     """Review posts (files or directories) and report findings."""
-    from medreview.api import exit_code, review
+    from dataclasses import replace
+
+    from medreview.api import ReviewRun, exit_code
     from medreview.config import find_config, review_options
+    from medreview.progress import progress
 
     if baseline_strict and baseline_file is None:
         raise ConfigError(None, "--baseline-strict needs --baseline FILE")
@@ -115,10 +137,37 @@ def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[s
     config = find_config(paths[0], config_file, no_config)
     options = review_options(config, packs, extra_rules, input_format, exclude, fail_on,
                              baseline=baseline_file, changed_since=changed_since)
-    report = review(paths, options)
-    write_reports(report, targets, color)
+    options = replace(options, jobs=jobs, cache_dir=None if no_cache else cache_dir,
+                      cache_max_mb=cache_max_mb)
+    run = ReviewRun(paths, options)
+    results = progress(run, len(run.posts))
+    if [fmt for fmt, _ in targets] == ["jsonl"] and not statistics:
+        report = stream_jsonl(run, results, targets)
+    else:
+        report = run.report(list(results))
+        write_reports(report, targets, color)
+        write_input_errors(report, targets)
     write_notes(report, targets, statistics)
-    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict))
+    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict,
+                       counts=run.counts))
+
+
+def stream_jsonl(run: Any, results: Iterable[Any], targets: list[tuple[str, Path | None]]) -> Any:
+    """Write each post's jsonl line as its review arrives, then the summary line; return the
+    Report without its files (memory stays flat however many posts there are)."""
+    from medreview.output import open_atomic
+    from medreview.reporters import jsonl
+
+    out = targets[0][1]
+    with open_atomic(out) if out else contextlib.nullcontext(sys.stdout) as handle:
+        for result in results:
+            handle.write(jsonl.file_line(result))
+            handle.flush()  # a reader of the stream sees each post as soon as it is done
+            if result.error:
+                write_input_errors(run.report([result]), targets)
+        report = run.report([])
+        handle.write(jsonl.summary_line(report, run.counts))
+    return report
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -149,6 +198,15 @@ def write_reports(report: Any, targets: list[tuple[str, Path | None]], color: bo
             click.echo(text, nl=False, color=use_color)
         else:
             write_atomic(out, text)
+
+
+def write_input_errors(report: Any, targets: list[tuple[str, Path | None]]) -> None:
+    """Each unreadable post on stderr too, unless the text report on stdout already shows it."""
+    if ("text", None) in targets:
+        return
+    for result in report.files:
+        if result.error:
+            click.echo(f"medreview: error: {result.error}", err=True)
 
 
 def write_notes(report: Any, targets: list[tuple[str, Path | None]], statistics: bool) -> None:
@@ -369,17 +427,19 @@ def audit_database(func: Callable[..., Any]) -> Callable[..., Any]:
               help="The reviewer's role in medical-legal-regulatory (MLR) review.")
 @click.option("--note", default="", help="A note kept with the approval.")
 @rule_selection
+@config_selection
 @audit_database
 @handle_errors
 def approve(post: Path, reviewer: str, role: str, note: str, extra_rules: tuple[Path, ...],
-            packs: tuple[str, ...], database: Path | None) -> None:
+            packs: tuple[str, ...], config_file: Path | None, no_config: bool,
+            database: Path | None) -> None:
     """Review POST and record an approval of this exact version (exit 1 while it has blocking
     findings)."""
-    from medreview.api import ReviewOptions
     from medreview.approvals import ApprovalRefused, approve as record_approval
     from medreview.audit import default_database
+    from medreview.config import find_config, review_options
 
-    options = ReviewOptions(packs=packs or ("us",), extra_rules=extra_rules)
+    options = review_options(find_config(post, config_file, no_config), packs, extra_rules)
     try:
         approval = record_approval(post, reviewer, role, note, options,
                                    database or default_database())
@@ -415,21 +475,25 @@ def history(post: Path | None, database: Path | None) -> None:
               help="Require a valid approval from this role (repeatable; default: any role).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @rule_selection
+@config_selection
 @audit_database
 @handle_errors
 def gate(paths: tuple[Path, ...], all_posts: bool, globs: tuple[str, ...],
          roles: tuple[str, ...], exclude: tuple[str, ...], extra_rules: tuple[Path, ...],
-         packs: tuple[str, ...], database: Path | None) -> None:
+         packs: tuple[str, ...], config_file: Path | None, no_config: bool,
+         database: Path | None) -> None:
     """Publication gate for CI: exit 1 unless every post going live carries a valid approval
     of its current content under the current rules."""
-    from medreview.api import collect
+    from medreview.api import collect, load_rules
     from medreview.audit import default_database
+    from medreview.config import find_config, review_options
     from medreview.gate import exit_status, result_line, run_gate, summary_line
-    from medreview.ruleset import load_ruleset
 
+    config = find_config(paths[0], config_file, no_config)
     database = database or default_database()
-    ruleset_sha256 = load_ruleset(packs or ("us",), extra_rules).sha256
-    posts = run_gate(collect(paths, exclude), database, ruleset_sha256, roles, all_posts, globs)
+    ruleset_sha256 = load_rules(review_options(config, packs, extra_rules)).sha256
+    selected = [path for path in collect(paths, exclude) if not config.excluded(path)]
+    posts = run_gate(selected, database, ruleset_sha256, roles, all_posts, globs)
     for post in posts:
         if post.live or post.error:
             click.echo(result_line(post))

@@ -151,6 +151,21 @@ def test_changed_rules_invalidate_an_approval(site: Path) -> None:
     assert run("gate", "posts").exit_code == 0  # the first approval still fits the default rules
 
 
+def test_approve_and_gate_follow_the_project_config(site: Path) -> None:
+    with (site / "posts" / "sleep.md").open("a", encoding="utf-8") as post:
+        post.write(BLOCKED)
+    (site / ".medreview.yaml").write_text("severity: {overclaim.cure: warning}\n",
+                                         encoding="utf-8")
+    approved = run("approve", "posts/sleep.md", "--reviewer", "Ana Gomez")
+    assert approved.exit_code == 0, approved.output  # the config made the cure claim a warning
+    assert run("gate", "posts").exit_code == 0
+    refused = run("approve", "posts/sleep.md", "--reviewer", "Ana Gomez", "--no-config")
+    assert refused.exit_code == 1 and "overclaim.cure" in refused.output
+    (site / ".medreview.yaml").write_text("severity: {overclaim.cure: info}\n", encoding="utf-8")
+    changed = run("gate", "posts")
+    assert changed.exit_code == 1 and "rules changed since approval" in changed.output
+
+
 def test_mlr_review_needs_every_required_role(site: Path) -> None:
     assert run("approve", "posts/sleep.md", "--reviewer", "Ana Gomez").exit_code == 0
     roles = ("--require-role", "medical", "--require-role", "legal")
