@@ -118,8 +118,8 @@ def test_works_from_a_subdirectory_and_with_relative_revisions(
     write(repo, "posts/modify.md", CURE + "Edit.\n")
     commit(repo, "edit")
     monkeypatch.chdir(repo / "posts")
-    assert reviewed(".", "--changed-since", "HEAD~1") == ["modify.md"]
     assert changed_files("HEAD~1") == {(repo / "posts" / "modify.md").resolve()}
+    assert reviewed(".", "--changed-since", "HEAD~1") == ["modify.md"]
 
 
 def test_baseline_create_takes_changed_since(repo: Path) -> None:
