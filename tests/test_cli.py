@@ -205,3 +205,19 @@ def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run([sys.executable, "-m", "medreview", "--version"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0 and "medreview" in result.stdout
+
+
+def test_output_to_dev_null_leaves_the_device_in_place() -> None:
+    import stat
+
+    null = Path("/dev/null")
+    if not null.exists():
+        pytest.skip("no /dev/null on this system")
+    assert run("check", SEED, "--format", "json", "-o", null).exit_code == 1
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_output_to_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("check", SEED, "--format", "json", "-o", tmp_path)
+    assert result.exit_code == 2
+    assert "it is a directory" in result.stderr
