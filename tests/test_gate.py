@@ -118,6 +118,20 @@ def test_approval_is_refused_while_the_post_has_blocking_findings(site: Path) ->
     assert records(site) == 0
 
 
+def test_a_waived_error_does_not_block_and_the_approval_records_the_waiver(site: Path) -> None:
+    with (site / "posts" / "sleep.md").open("a", encoding="utf-8") as post:
+        post.write("\n<!-- medreview-disable-next-line overclaim.cure -- reason: quoting the "
+                   "FDA warning letter -->\n" + BLOCKED.lstrip("\n"))
+    assert run("approve", "posts/sleep.md", "--reviewer", "Ana Gomez").exit_code == 0
+    with AuditLog.open(site / ".medreview" / "audit.sqlite") as log:
+        body = log.records()[0].body
+    assert body["waivers"] == [{"rules": ["overclaim.cure"], "reason": "quoting the FDA warning "
+                                "letter", "line": 15, "scope": "next-line", "used": True}]
+    assert body["waived"] == [{"rule": "overclaim.cure", "line": 16,
+                               "waived_by": "quoting the FDA warning letter"}]
+    assert body["summary"]["error"] == 0 and body["summary"]["waived"] == 1
+
+
 def test_a_published_post_never_approved_fails_the_gate(site: Path) -> None:
     result = run("gate", "posts")
     assert result.exit_code == 1
