@@ -81,6 +81,27 @@ def test_guarantee_about_a_process_is_not_flagged() -> None:
     assert builtin("overclaim.guarantee", "Relief is guaranteed.") != []
 
 
+def test_claim_reported_by_a_regulator_is_not_flagged() -> None:
+    assert builtin("overclaim.cure", "FDA warns about products that claim to cure cancer.") == []
+
+
+def test_denied_claim_is_not_flagged() -> None:
+    text = "There is no scientific evidence that these, or any, products can treat or cure COVID-19."
+    assert builtin("overclaim.cure", text) == []
+
+
+def test_claims_in_a_scam_warning_section_are_set_aside() -> None:
+    text = ("# Health tips\n\n## How to spot a scam\n\n### Miracle cure!\n\nOne pill will not "
+            "cure many illnesses.\n\n## Our view\n\nOur tea is a miracle cure.")
+    assert [f.line for f in builtin("overclaim.hype-terms", text)] == [11]
+
+
+def test_named_source_clears_an_establishment_claim() -> None:
+    text = "According to SAMHSA, studies have shown that most callers feel less depressed."
+    assert builtin("claims.establishment", text) == []
+    assert builtin("claims.establishment", "Studies have shown that most callers feel better.") != []
+
+
 def test_requires_any_limits_matches_to_sentences_with_that_context() -> None:
     rule = make_rule("phrase", {"exact": ["overnight"], "requires_any": {"terms": ["relief"]}})
     assert review(rule, "You may stay overnight.") == []
@@ -341,6 +362,13 @@ def test_claim_rule_may_not_skip_hedged_claims() -> None:
                                "hedged": "skip"})
     with pytest.raises(RuleError, match="hedged: skip is not allowed"):
         Engine(RuleSet(rules=[rule], tables=US.tables))
+
+
+def test_sentence_about_a_prescription_drug_is_not_a_nondrug_claim() -> None:
+    text = "Ketamine infusions can ease depression within hours."
+    assert builtin("claims.disease-claim-nondrug", text, {"product": "service"}) == []
+    assert builtin("claims.disease-claim-nondrug", "Our IV drips ease depression.",
+                   {"product": "service"}) != []
 
 
 def test_product_gate_switches_a_rule_off() -> None:

@@ -78,19 +78,29 @@ def adjust(level: str, flags: dict[str, bool], actions: dict[str, str]) -> str |
     return severity
 
 
+# Sections that cite or warn rather than assert: left out unless named, or for `document`
+# scope (a disclaimer often follows the reference list).
+SET_ASIDE = ("references", "scam-warnings")
+
+
 def in_scope(document: Document, scope: tuple[str, ...]) -> list[int]:
-    """Indices of the blocks a scope covers. References sections count only when named, or
-    for `document` scope (a disclaimer often follows the reference list)."""
+    """Indices of the blocks a scope covers. A block belongs to the categories of its section
+    and of the sections that section is nested in."""
     chosen: list[int] = []
     for index, block in enumerate(document.blocks):
-        section = document.section_of(index)
-        categories = section.categories if section else ()
+        categories = _categories(document, block)
         if any(_covers(item, block, categories) for item in scope):
-            if ("references" in categories and "section:references" not in scope
-                    and "document" not in scope):
+            if "document" not in scope and any(
+                    c in categories and f"section:{c}" not in scope for c in SET_ASIDE):
                 continue
             chosen.append(index)
     return chosen
+
+
+def _categories(document: Document, block: Any) -> tuple[str, ...]:
+    """Categories of every section that contains the block (its own and its ancestors)."""
+    return tuple(category for section in document.sections
+                 if section.start <= block.start < section.end for category in section.categories)
 
 
 def _covers(item: str, block: Any, categories: tuple[str, ...]) -> bool:
