@@ -195,6 +195,12 @@ def test_report_each_flags_every_unmet_trigger() -> None:
     assert len(review(rule, "Ketamine helps. Ketamine works.")) == 2
 
 
+def test_report_each_flags_a_sentence_once() -> None:
+    rule = make_rule("conditional", {"trigger": {"exact": ["ketamine", "esketamine"]},
+                                     "require": {"exact": ["off-label"]}, "report": "each"})
+    assert len(review(rule, "Ketamine and esketamine help.")) == 1
+
+
 def test_off_label_drug_and_condition_pair_is_flagged() -> None:
     assert builtin("offlabel.undisclosed", "IV ketamine treats bipolar depression.") != []
 

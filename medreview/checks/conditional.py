@@ -95,24 +95,29 @@ def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Docu
 def _always(compiled: Compiled, document: Document, indices: list[int]) -> Iterator[Hit]:
     severity = compiled.options["always_flag_level"] or None
     for index in indices if compiled.always else ():
+        seen: set[int] = set()
         for span in compiled.always.spans(document.blocks[index].doc):
             context = assess(span)
             excluded = compiled.excludes and compiled.excludes.in_span(span.sent)
-            if not (context.negated or context.quoted or excluded):
+            if not (context.negated or context.quoted or excluded or span.sent.start in seen):
+                seen.add(span.sent.start)
                 start, end = span_offsets(document, index, span)
                 yield Hit(start, end, severity, {"match": span.text})
 
 
 def _triggers(compiled: Compiled, document: Document, indices: list[int]) -> Iterator[tuple]:
+    """Triggers in text order, the first of each sentence only."""
     for index in indices:
         doc = document.blocks[index].doc
+        seen: set[int] = set()
         spans = [(s, {"match": s.text}) for s in compiled.trigger.spans(doc)] if compiled.trigger else []
         spans += list(_off_label(compiled, doc))
         for span, values in sorted(spans, key=lambda item: item[0].start):
             if compiled.options["skip_negated_trigger"] and is_negated(span):
                 continue
-            if compiled.excludes and compiled.excludes.in_span(span.sent):
+            if compiled.excludes and compiled.excludes.in_span(span.sent) or span.sent.start in seen:
                 continue
+            seen.add(span.sent.start)
             yield index, span, values
 
 
