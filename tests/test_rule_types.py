@@ -373,6 +373,8 @@ def test_claim_rule_may_not_skip_hedged_claims() -> None:
 def test_sentence_about_a_prescription_drug_is_not_a_nondrug_claim() -> None:
     text = "Ketamine infusions can ease depression within hours."
     assert builtin("claims.disease-claim-nondrug", text, {"product": "service"}) == []
+    follow_on = "We offer ketamine infusions. They may ease depression within hours."
+    assert builtin("claims.disease-claim-nondrug", follow_on, {"product": "service"}) == []
     assert builtin("claims.disease-claim-nondrug", "Our IV drips ease depression.",
                    {"product": "service"}) != []
 

@@ -27,6 +27,9 @@ OPTIONS = {
     "max_gap": Option((int,), 4, "most words between the claim word and its object"),
     "excludes_any": Option((dict,), {}, "a claim does not count when its sentence contains one of "
                            "these ('talk to your doctor')"),
+    "about_other_if": Option((dict,), {}, "a claim does not count when its sentence or the one "
+                             "before it names one of these: it is about that (a prescription "
+                             "drug), not the product"),
     "negated": modifier_option("skip", "negated"),
     "hedged": modifier_option("downgrade", "hedged ('may help treat'); never skip"),
     "quoted": modifier_option("skip", "quoted or reported ('products that claim to cure')"),
@@ -39,6 +42,7 @@ class Compiled:
     after: TermMatcher
     objects: TermMatcher
     excludes: TermMatcher
+    other: TermMatcher
     options: dict[str, Any]
 
 
@@ -51,7 +55,8 @@ def compile(options: dict[str, Any], env: Env) -> Compiled:
     return Compiled(TermMatcher.build(env.nlp, options["predicates"], env.tables),
                     TermMatcher.build(env.nlp, options["predicates_after"], env.tables),
                     TermMatcher.build(env.nlp, options["objects"], env.tables),
-                    TermMatcher.build(env.nlp, options["excludes_any"], env.tables), options)
+                    TermMatcher.build(env.nlp, options["excludes_any"], env.tables),
+                    TermMatcher.build(env.nlp, options["about_other_if"], env.tables), options)
 
 
 def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
@@ -64,6 +69,8 @@ def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Docu
             if claim.sent.start in seen:
                 continue
             if compiled.excludes and compiled.excludes.in_span(claim.sent):
+                continue
+            if compiled.other and _about_other(compiled.other, doc, claim.sent):
                 continue
             context = assess(predicate)
             severity = adjust(level, {"negated": context.negated, "hedged": context.hedged,
@@ -94,6 +101,14 @@ def _claims(compiled: Compiled, doc: Any, objects: list[Any]) -> Iterator[tuple[
         if target is not None:
             found.append((predicate, target, doc[target.start:predicate.end]))
     return iter(sorted(found, key=lambda item: item[2].start))
+
+
+def _about_other(matcher: TermMatcher, doc: Any, sentence: Any) -> bool:
+    """The sentence, or the one before it in the paragraph, names what the matcher finds."""
+    start = sentence.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    return any(start <= span.start and span.end <= sentence.end for span in matcher.spans(doc))
 
 
 def _in_compound(doc: Any, predicate: Any) -> bool:
