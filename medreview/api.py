@@ -5,19 +5,20 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from medreview import __version__, baseline, waivers
+from medreview import __version__, baseline, parallel, waivers
+from medreview.cache import ResultCache
 from medreview.config import Config, apply_config, ruleset_for_path, severity_step
 from medreview.decide import Step, baseline_step, decide
 from medreview.engine import Engine
 from medreview.errors import MedreviewError
 from medreview.gitchanges import only_changed
-from medreview.model import SEVERITY_RANK, FileResult, Report
+from medreview.model import SEVERITIES, SEVERITY_RANK, FileResult, Report, RuleInfo
 from medreview.ruleset import RuleSet, load_ruleset
-from medreview.source import FORMATS_BY_SUFFIX, read_source
+from medreview.source import FORMATS_BY_SUFFIX, Source, read_source
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -33,12 +34,16 @@ class ReviewOptions:
     baseline: Path | None = None  # hide the findings this baseline file lists
     changed_since: str | None = None  # review only posts git says changed since this revision
     config: Config | None = None  # project configuration (medreview.config.find_config)
+    jobs: int | None = None  # worker processes; None: one per core (small runs stay serial)
+    cache_dir: Path | None = None  # keep each post's review here (medreview.cache); None: off
+    cache_max_mb: int = 200
 
 
 def display_path(path: Path) -> str:
     """A stable, relative, POSIX-style path where the file is under the working directory."""
+    # abspath, not resolve(): a symlink keeps the name the user gave, and a loop cannot raise.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
 
@@ -73,23 +78,42 @@ def review_file(engine: Engine, path: Path, input_format: str | None = None) -> 
     """Review one post; a post that cannot be read becomes a FileResult with `error` set."""
     display = display_path(path)
     try:
-        source = read_source(path, display, input_format)
-        known = {rule.id for rule in engine.ruleset.rules}
-        return waivers.attach(engine.review(source), source, known)
+        return review_source(engine, read_source(path, display, input_format))
     except MedreviewError as exc:
         return FileResult(path=display, error=exc.render())
 
 
-def review_files(ruleset: RuleSet, paths: list[Path], options: ReviewOptions) -> list[FileResult]:
-    """Review posts one after another, in the order given; posts that config overrides give
-    other options or disabled rules get an engine of their own (built once, then reused)."""
-    engines: dict[str, Engine] = {}
-    results = []
-    for path in paths:
-        rules = ruleset_for_path(ruleset, options.config, path) if options.config else ruleset
-        engine = engines.get(rules.sha256) or engines.setdefault(rules.sha256, Engine(rules))
-        results.append(review_file(engine, path, options.input_format))
-    return results
+def review_source(engine: Engine, source: Source) -> FileResult:
+    """Review a post that was read, with its inline waiver directives attached (what the cache
+    keeps). Raises MedreviewError when the post cannot be parsed."""
+    known = {rule.id for rule in engine.ruleset.rules}
+    return waivers.attach(engine.review(source), source, known)
+
+
+def review_files(ruleset: RuleSet, paths: list[Path], options: ReviewOptions) -> Iterator[FileResult]:
+    """Review posts before the decide stage, yielding results in the order given: from the cache
+    when it has them, else here or in worker processes (medreview.parallel). Posts that config
+    overrides give other options or disabled rules get an engine of their own."""
+    cache = None
+    if options.cache_dir is not None:
+        cache = ResultCache(options.cache_dir, options.cache_max_mb * 1024 * 1024)
+    rulesets = parallel.RuleSets()
+
+    def items() -> Iterator[parallel.Item]:
+        for path in paths:
+            display = display_path(path)
+            try:
+                source = read_source(path, display, options.input_format)
+            except MedreviewError as exc:
+                yield FileResult(path=display, error=exc.render())
+                continue
+            rules = ruleset_for_path(ruleset, options.config, path) if options.config else ruleset
+            yield parallel.pending(source, rulesets.add(rules), cache)
+
+    jobs = parallel.effective_jobs(options.jobs, len(paths))
+    yield from parallel.review_stream(items(), rulesets, review_source, jobs, cache)
+    if cache is not None:
+        cache.prune()
 
 
 def load_rules(options: ReviewOptions) -> RuleSet:
@@ -117,37 +141,68 @@ def review(paths: Iterable[Path], options: ReviewOptions | None = None,
     """Review every post under `paths`: collect -> review -> decide. Raises RuleError or
     ConfigError for broken rules or settings; never for a post (that post gets an error).
     A `ruleset` given is used as it is (`load_rules(options)` applies the config to one)."""
-    options = options or ReviewOptions()
-    known = baseline.load(options.baseline) if options.baseline else []  # fail before reviewing
-    ruleset = ruleset or load_rules(options)
-    selected = collect(paths, options.exclude)
-    if options.config is not None:
-        selected = [path for path in selected if not options.config.excluded(path)]
-    if options.changed_since is not None:
-        selected = only_changed(selected, options.changed_since)
-    files = review_files(ruleset, selected, options)
-    rules = {r.id: r.info for r in ruleset.rules if r.enabled}
-    report = Report(files=files, rules={**rules, **waivers.active_rules(files, options.config)},
-                    tool_version=__version__, ruleset_sha256=ruleset.sha256,
-                    options={"packs": list(ruleset.packs), "fail_on": options.fail_on,
-                             **options.options})
-    if options.baseline is None:
-        return decide(report, decide_steps(options, ruleset=ruleset))
-    unmatched = baseline.counts(known)
-    decide(report, decide_steps(options, unmatched, ruleset))
-    report.baseline = baseline.status(options.baseline, known, unmatched, report)
-    return report
+    run = ReviewRun(paths, options, ruleset)
+    return run.report(list(run))
 
 
-def exit_code(report: Report, fail_on: str = "error", strict_baseline: bool = False) -> int:
+class ReviewRun:
+    """A review as a stream, for output written as it goes (jsonl): iterating yields each
+    post's decided FileResult in input order; `report()` afterwards gives the Report. It keeps
+    only totals (and, with a baseline, the paths reviewed), never the FileResults."""
+
+    def __init__(self, paths: Iterable[Path], options: ReviewOptions | None = None,
+                 ruleset: RuleSet | None = None) -> None:
+        self.options = options = options or ReviewOptions()
+        self.known = baseline.load(options.baseline) if options.baseline else []  # fail early
+        self.ruleset = ruleset or load_rules(options)
+        selected = collect(paths, options.exclude)
+        if options.config is not None:
+            selected = [path for path in selected if not options.config.excluded(path)]
+        if options.changed_since is not None:
+            selected = only_changed(selected, options.changed_since)
+        self.posts = selected
+        self.unmatched = baseline.counts(self.known) if options.baseline is not None else None
+        self.steps = decide_steps(options, self.unmatched, self.ruleset)
+        self.waiver_rules: dict[str, RuleInfo] = {}
+        self.reviewed: list[str] = []  # readable posts, for the baseline's scope
+        self.counts: Counter[str] = Counter(self.report([]).summary())  # Report.summary() totals
+
+    def __iter__(self) -> Iterator[FileResult]:
+        alone = self.report([])
+        for result in review_files(self.ruleset, self.posts, self.options):
+            # Decided one at a time, in input order: the same as deciding the whole report.
+            self.waiver_rules.update(waivers.active_rules([result], self.options.config))
+            single = decide(replace(alone, files=[result]), self.steps)
+            self.counts.update(single.summary())
+            if self.options.baseline is not None and not result.error:
+                self.reviewed.append(result.path)
+            yield result
+
+    def report(self, files: list[FileResult]) -> Report:
+        """The run's Report holding `files` (all of them, or none when they were streamed)."""
+        rules = {r.id: r.info for r in self.ruleset.rules if r.enabled}
+        report = Report(files=files, rules={**rules, **self.waiver_rules},
+                        tool_version=__version__, ruleset_sha256=self.ruleset.sha256,
+                        options={"packs": list(self.ruleset.packs),
+                                 "fail_on": self.options.fail_on, **self.options.options})
+        if self.options.baseline is not None and self.unmatched is not None:
+            scope = replace(report, files=[FileResult(path=path) for path in self.reviewed])
+            report.baseline = baseline.status(self.options.baseline, self.known, self.unmatched,
+                                              scope)
+        return report
+
+
+def exit_code(report: Report, fail_on: str = "error", strict_baseline: bool = False,
+              counts: dict[str, int] | None = None) -> int:
     """2 when a post could not be read; 1 when a finding is at or above `fail_on`, or when
-    `strict_baseline` and baseline entries went stale; else 0."""
-    if any(result.error for result in report.files):
+    `strict_baseline` and baseline entries went stale; else 0. `counts` stands in for
+    `report.summary()` when the files were streamed (ReviewRun.counts)."""
+    counts = counts if counts is not None else report.summary()
+    if counts["unreadable"]:
         return 2
     if strict_baseline and report.baseline and report.baseline.stale:
         return 1
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.files for f in r.findings)
-    return 1 if failing else 0
+    return 1 if any(counts[s] for s in SEVERITIES if SEVERITY_RANK[s] >= threshold) else 0

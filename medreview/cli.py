@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import click
 
@@ -70,6 +71,22 @@ def post_selection(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How a review runs: worker processes and the result cache (docs/performance.md)."""
+    func = click.option("--cache-max-mb", type=click.IntRange(min=1), default=200,
+                        show_default=True, metavar="MB",
+                        help="Prune the cache, oldest entries first, to this size.")(func)
+    func = click.option("--no-cache", is_flag=True,
+                        help="Neither read nor write the result cache.")(func)
+    func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path(".medreview") / "cache", show_default=True, metavar="DIR",
+                        help="Keep each post's review here, keyed by its content and the rules.")(func)
+    func = click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+                        help="Review in N worker processes (default: one per core; runs of a "
+                             "few posts stay in one process).")(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="medreview")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
@@ -99,15 +116,20 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--statistics", is_flag=True,
               help="After the report, print finding counts per rule on standard error.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
+@run_options
 @handle_errors
 def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[str, ...],
           formats: tuple[str, ...], outputs: tuple[Path, ...], fail_on: str | None,
           input_format: str | None, exclude: tuple[str, ...], changed_since: str | None,
           config_file: Path | None, no_config: bool, baseline_file: Path | None,
-          baseline_strict: bool, statistics: bool, color: bool | None) -> None:
+          baseline_strict: bool, statistics: bool, color: bool | None, jobs: int | None,
+          cache_dir: Path, no_cache: bool, cache_max_mb: int) -> None:
     """Review posts (files or directories) and report findings."""
-    from medreview.api import exit_code, review
+    from dataclasses import replace
+
+    from medreview.api import ReviewRun, exit_code
     from medreview.config import find_config, review_options
+    from medreview.progress import progress
 
     if baseline_strict and baseline_file is None:
         raise ConfigError(None, "--baseline-strict needs --baseline FILE")
@@ -115,10 +137,37 @@ def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[s
     config = find_config(paths[0], config_file, no_config)
     options = review_options(config, packs, extra_rules, input_format, exclude, fail_on,
                              baseline=baseline_file, changed_since=changed_since)
-    report = review(paths, options)
-    write_reports(report, targets, color)
+    options = replace(options, jobs=jobs, cache_dir=None if no_cache else cache_dir,
+                      cache_max_mb=cache_max_mb)
+    run = ReviewRun(paths, options)
+    results = progress(run, len(run.posts))
+    if [fmt for fmt, _ in targets] == ["jsonl"] and not statistics:
+        report = stream_jsonl(run, results, targets)
+    else:
+        report = run.report(list(results))
+        write_reports(report, targets, color)
+        write_input_errors(report, targets)
     write_notes(report, targets, statistics)
-    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict))
+    sys.exit(exit_code(report, options.fail_on, strict_baseline=baseline_strict,
+                       counts=run.counts))
+
+
+def stream_jsonl(run: Any, results: Iterable[Any], targets: list[tuple[str, Path | None]]) -> Any:
+    """Write each post's jsonl line as its review arrives, then the summary line; return the
+    Report without its files (memory stays flat however many posts there are)."""
+    from medreview.output import open_atomic
+    from medreview.reporters import jsonl
+
+    out = targets[0][1]
+    with open_atomic(out) if out else contextlib.nullcontext(sys.stdout) as handle:
+        for result in results:
+            handle.write(jsonl.file_line(result))
+            handle.flush()  # a reader of the stream sees each post as soon as it is done
+            if result.error:
+                write_input_errors(run.report([result]), targets)
+        report = run.report([])
+        handle.write(jsonl.summary_line(report, run.counts))
+    return report
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -149,6 +198,15 @@ def write_reports(report: Any, targets: list[tuple[str, Path | None]], color: bo
             click.echo(text, nl=False, color=use_color)
         else:
             write_atomic(out, text)
+
+
+def write_input_errors(report: Any, targets: list[tuple[str, Path | None]]) -> None:
+    """Each unreadable post on stderr too, unless the text report on stdout already shows it."""
+    if ("text", None) in targets:
+        return
+    for result in report.files:
+        if result.error:
+            click.echo(f"medreview: error: {result.error}", err=True)
 
 
 def write_notes(report: Any, targets: list[tuple[str, Path | None]], statistics: bool) -> None:

@@ -9,6 +9,7 @@ Nothing is downloaded: the lemma table ships in spacy-lookups-data.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 CUE_GROUPS = ("negation_before", "negation_after", "pseudo_negation", "termination", "hedge",
               "reported")
 OPENING_QUOTES = {'"': '"', "“": "”", "‘": "’", "'": "'", "«": "»"}
+QUOTE_MARKS = "".join(sorted({*OPENING_QUOTES, *OPENING_QUOTES.values()}))
+QUOTE_OR_NEWLINE = re.compile("[" + re.escape(QUOTE_MARKS) + "\n]")  # all quote_ranges reacts to
 
 
 def load_cues(path: Path | None = None) -> dict[str, list[str]]:
@@ -74,17 +77,29 @@ class LowerLemmas:
     """Sets `token.lemma_` to the lowercase lookup lemma, so "Cures" and "cured" match "cure"."""
 
     def __init__(self) -> None:
-        from spacy.lookups import load_lookups
+        import spacy_lookups_data
+        from spacy.util import load_language_data
 
-        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        # The table spacy.lookups.load_lookups("en", ["lemma_lookup"]) returns, read without
+        # its entry-point scan; a plain dict is also several times faster to query.
+        self.table = load_language_data(spacy_lookups_data.en["lemma_lookup"])
+        self._lemma_ids: dict[int, int] = {}  # lowercase form's hash -> its lemma's hash
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            lower = token.lower_
-            if lower[:1] in "'’":
-                token.lemma_ = lower
-            else:
-                token.lemma_ = str(self.table.get(lower, lower)).lower()
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        if not len(doc):
+            return doc
+        # Whole-array access and one lookup per distinct form: setting token.lemma_ token by
+        # token was the pipeline's slowest step.
+        ids = self._lemma_ids
+        keys = doc.to_array([LOWER]).tolist()
+        for key in set(keys).difference(ids):
+            lower = doc.vocab.strings[key]
+            lemma = lower if lower[:1] in "'’" else str(self.table.get(lower, lower)).lower()
+            ids[key] = doc.vocab.strings.add(lemma)
+        doc.from_array([LEMMA], numpy.array([ids[key] for key in keys], dtype="uint64"))
         return doc
 
 
@@ -113,7 +128,9 @@ def quote_ranges(text: str) -> Iterable[tuple[int, int]]:
     """Character ranges inside quotation marks. An apostrophe inside a word is not a quote."""
     opener: str | None = None
     start = 0
-    for i, ch in enumerate(text):
+    for match in QUOTE_OR_NEWLINE.finditer(text):  # other characters never change the state
+        i = match.start()
+        ch = text[i]
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         if opener is None and ch in OPENING_QUOTES:

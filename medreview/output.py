@@ -33,7 +33,8 @@ def open_atomic(path: Path) -> Iterator[TextIO]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise ConfigError(str(path), f"cannot write report: {exc.strerror or exc}") from None
+        raise ConfigError(str(path), f"cannot write report: {exc.strerror or exc}",
+                          hint="make the directory writable or choose another --output") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
@@ -42,7 +43,8 @@ def open_atomic(path: Path) -> Iterator[TextIO]:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise ConfigError(str(path), f"cannot write report: {exc.strerror or exc}") from None
+        raise ConfigError(str(path), f"cannot write report: {exc.strerror or exc}",
+                          hint="the previous report, if any, is unchanged") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -1,0 +1,164 @@
+"""Worker processes: output identical to a serial run, input order kept, bounded look-ahead,
+small runs serial; no spaCy for commands that need no NLP; the progress bar only on a tty."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from medreview import parallel
+from medreview.api import collect, display_path, review_source
+from medreview.cli import main
+from medreview.model import FileResult
+from medreview.progress import progress
+from medreview.ruleset import load_ruleset
+from medreview.source import source_from_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_posts"
+
+
+def load_corpus_module() -> object:
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "benchmarks" / "corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sample posts, 30 generated posts and an unreadable one in the middle."""
+    root = tmp_path_factory.mktemp("site")
+    for sample in SAMPLES.iterdir():
+        if sample.suffix in (".md", ".txt", ".html"):
+            shutil.copy(sample, root / sample.name)
+    load_corpus_module().generate(root / "generated", 30)  # type: ignore[attr-defined]
+    (root / "generated" / "post-000015.md").write_bytes(b"\x00\x01binary")
+    return root
+
+
+def check_json(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", *map(str, args), "--format", "json", "--no-cache"])
+    return result.exit_code, result.stdout
+
+
+def test_two_jobs_give_exactly_the_serial_output(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    start_pool = parallel._start_pool
+    monkeypatch.setattr(parallel, "_start_pool",
+                        lambda *args: started.append(args[2]) or start_pool(*args))
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 2)
+    serial = check_json(site, "--jobs", "1")
+    assert started == []
+    pooled = check_json(site, "--jobs", "2")
+    assert started == [2]
+    assert pooled == serial
+    files = json.loads(serial[1])["files"]
+    assert [f["path"] for f in files] == [display_path(p) for p in collect([site])]
+    [unreadable] = [f for f in files if f["error"]]
+    assert unreadable["path"].endswith("generated/post-000015.md")
+    assert "binary file" in unreadable["error"] and len(files) >= 31
+
+
+def test_pooled_results_keep_input_order_with_cache_hits_in_between(
+        site: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    some = sorted((site / "generated").glob("post-00000*.md"))
+    CliRunner().invoke(main, ["check", *map(str, some), "--cache-dir", str(cache_dir)])
+    serial = check_json(site, "--jobs", "1")
+    mixed = CliRunner().invoke(main, ["check", str(site), "--format", "json", "--jobs", "2",
+                                      "--cache-dir", str(cache_dir)])
+    assert (mixed.exit_code, mixed.stdout) == serial
+
+
+def test_small_runs_and_one_job_stay_serial() -> None:
+    assert parallel.effective_jobs(8, parallel.SERIAL_BELOW - 1) == 1
+    assert parallel.effective_jobs(1, 10_000) == 1
+    assert parallel.effective_jobs(4, 10_000) == 4
+    assert parallel.effective_jobs(None, 10_000) == parallel.default_jobs()
+    assert parallel.effective_jobs(8, parallel.SERIAL_BELOW) == 8
+
+
+def test_the_pool_reads_ahead_only_a_bounded_number_of_posts() -> None:
+    rulesets = parallel.RuleSets()
+    rules = rulesets.add(load_ruleset(("us",)))
+    produced: list[int] = []
+
+    def items() -> Iterator[parallel.Item]:
+        for number in range(200):
+            produced.append(number)
+            text = f"# Post {number}\n\nOur infusion protocol cures depression.\n"
+            yield parallel.Post(source_from_bytes(text.encode(), f"p{number}.md", "markdown"), rules)
+
+    stream = parallel.review_stream(items(), rulesets, review_source, jobs=2)
+    first = next(stream)
+    assert first.path == "p0.md" and "overclaim.cure" in [f.rule for f in first.findings]
+    assert len(produced) <= (2 * parallel.AHEAD + 1) * parallel.BATCH_SIZE
+    assert [r.path for r in stream] == [f"p{n}.md" for n in range(1, 200)]
+
+
+def test_finished_results_pass_through_in_place() -> None:
+    done = [FileResult(path="a.md", error="unreadable"), FileResult(path="b.md", error="x")]
+    assert list(parallel.review_stream(iter(done), {}, lambda *_: None, jobs=2)) == done
+
+
+def test_a_rule_set_object_is_fingerprinted_once() -> None:
+    rulesets = parallel.RuleSets()
+    ruleset = load_ruleset(("us",))
+    assert rulesets.add(ruleset) == rulesets.add(ruleset) and list(rulesets.values()) == [ruleset]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["rules", "list"], ["rules", "show", "overclaim.cure"],
+                                  ["check", "--help"]])
+def test_commands_that_need_no_nlp_do_not_import_spacy(args: list[str]) -> None:
+    code = ("import sys\nfrom medreview.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "print('spacy' in sys.modules, 'textstat' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stderr.strip().splitlines()[-1] == "False False"
+
+
+def test_a_fully_cached_run_does_not_import_spacy(tmp_path: Path) -> None:
+    post = tmp_path / "cure.md"
+    post.write_text("Our infusion protocol cures depression.\n")
+    code = ("import sys\nfrom medreview.cli import main\n"
+            f"try:\n    main(['check', {str(post)!r}, '--cache-dir', {str(tmp_path / 'c')!r}])\n"
+            "except SystemExit:\n    pass\n"
+            "print('spacy' in sys.modules, file=sys.stderr)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            for _ in range(2)]
+    assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"]
+    assert runs[0].stdout == runs[1].stdout and "overclaim.cure" in runs[1].stdout
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(site: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(site / "generated"), "--jobs", "1",
+                                       "--no-cache", "--format", "json"])
+    assert len(json.loads(result.stdout)["files"]) == 30
+    [line] = result.stderr.splitlines()  # only the unreadable post's error, no bar
+    assert line.startswith("medreview: error: ") and "post-000015.md" in line
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    terminal, pipe = Terminal(), io.StringIO()
+    assert list(progress(iter(range(5)), 5, terminal)) == list(range(5))
+    assert "Reviewing" in terminal.getvalue() and "5/5" in terminal.getvalue()
+    assert list(progress(iter(range(5)), 5, pipe)) == list(range(5))
+    assert pipe.getvalue() == ""
+    single = Terminal()
+    assert list(progress(iter([1]), 1, single)) == [1] and single.getvalue() == ""
