@@ -27,6 +27,8 @@ OPTIONS = {
     "max_gap": Option((int,), 4, "most words between the claim word and its object"),
     "excludes_any": Option((dict,), {}, "a claim does not count when its sentence contains one of "
                            "these ('talk to your doctor')"),
+    "requires_any": Option((dict,), {}, "a claim counts only when its sentence contains one of "
+                           "these: who makes it ('our', 'this supplement')"),
     "about_other_if": Option((dict,), {}, "a claim does not count when its sentence or the one "
                              "before it names one of these: it is about that (a prescription "
                              "drug), not the product"),
@@ -43,6 +45,7 @@ class Compiled:
     objects: TermMatcher
     excludes: TermMatcher
     other: TermMatcher
+    requires: TermMatcher
     options: dict[str, Any]
 
 
@@ -56,7 +59,8 @@ def compile(options: dict[str, Any], env: Env) -> Compiled:
                     TermMatcher.build(env.nlp, options["predicates_after"], env.tables),
                     TermMatcher.build(env.nlp, options["objects"], env.tables),
                     TermMatcher.build(env.nlp, options["excludes_any"], env.tables),
-                    TermMatcher.build(env.nlp, options["about_other_if"], env.tables), options)
+                    TermMatcher.build(env.nlp, options["about_other_if"], env.tables),
+                    TermMatcher.build(env.nlp, options["requires_any"], env.tables), options)
 
 
 def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Document) -> Iterator[Hit]:
@@ -69,6 +73,8 @@ def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Docu
             if claim.sent.start in seen:
                 continue
             if compiled.excludes and compiled.excludes.in_span(claim.sent):
+                continue
+            if compiled.requires and not compiled.requires.in_span(claim.sent):
                 continue
             if compiled.other and _about_other(compiled.other, doc, claim.sent):
                 continue
