@@ -148,6 +148,7 @@ def test_excerpt_is_marked_inside_its_sentence() -> None:
     ("It works in hours, not days.", "in\n  hours", ("It works ", "in hours", ", not days.")),
     ("CURES fast.", "cures", ("", "CURES", " fast.")),
     ("A miracle cure.", "**miracle** cure", ("A ", "miracle cure", ".")),
+    ("Read the study today.", "[the study](https://x.example/a)", ("Read ", "the study", " today.")),
     ("Nothing here.", "absent", ("", "", "")),
     ("", "cures", ("", "", "")),
 ])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import statistics
 from collections import Counter
@@ -35,9 +36,9 @@ OTHER_METRICS = {
     "flesch_reading_ease": "Flesch reading ease",
     "linsear_write_formula": "Linsear Write",
 }
-# School-grade bands for the corpus histograms: (label, lowest grade, highest grade).
-GRADE_BANDS = (("≤6", -99.0, 6.99), ("7–8", 7.0, 8.99), ("9–10", 9.0, 10.99),
-               ("11–12", 11.0, 12.99), ("13–14", 13.0, 14.99), ("15+", 15.0, 999.0))
+# School-grade bands for the corpus histograms: (label, grades below this upper bound).
+GRADE_BANDS = (("≤6", 7.0), ("7–8", 9.0), ("9–10", 11.0), ("11–12", 13.0), ("13–14", 15.0),
+               ("15+", math.inf))
 STATUS_LABELS = {"met": "met", "not-met": "not met", "not-assessed": "not assessed"}
 TARGET_GRADE = 8  # plain-language guidance for patients: grade 6 to 8
 # Front-matter fields shown as the post's metadata, first present wins.
@@ -53,7 +54,7 @@ METADATA = (
 # C0 controls (bar tab and newlines) and DEL are invalid in HTML: show their Unicode pictures.
 _CONTROLS = {**{c: 0x2400 + c for c in range(32) if c not in (9, 10, 13)}, 127: 0x2421}
 _SPACE = re.compile(r"\s+")
-_MARKUP = re.compile(r"[*_`~\[\]]|\]\([^)]*\)")
+_MARKUP = re.compile(r"\]\([^)]*\)|[*_`~\[\]]")  # link targets, then emphasis and brackets
 
 
 def is_http_url(url: object) -> bool:
@@ -107,6 +108,8 @@ def highlight(sentence: str, excerpt: str) -> tuple[str, str, str]:
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding as the template shows it: where it links, its rule and its sentence."""
+
     anchor: str
     finding: Finding
     rule: RuleInfo | None
@@ -129,6 +132,8 @@ def finding_views(index: int, result: FileResult, rules: dict[str, RuleInfo]) ->
 
 @dataclass(frozen=True)
 class Bar:
+    """One SVG rectangle, coordinates already rounded."""
+
     x: float
     y: float
     width: float
@@ -139,15 +144,17 @@ class Bar:
 
 def grade_histogram(values: list[float], width: int = 250, height: int = 150) -> dict[str, Any]:
     """Posts per school-grade band, as vertical bars with their counts."""
-    counts = [sum(1 for v in values if low <= v <= high) for _, low, high in GRADE_BANDS]
+    counts = [0] * len(GRADE_BANDS)
+    for value in values:
+        counts[next(i for i, (_, upper) in enumerate(GRADE_BANDS) if value < upper)] += 1
     top = max(counts, default=0) or 1
     slot = (width - 20) / len(GRADE_BANDS)
     plot = height - 40
     bars, labels = [], []
-    for i, ((band, low, _), count) in enumerate(zip(GRADE_BANDS, counts)):
+    for i, ((band, upper), count) in enumerate(zip(GRADE_BANDS, counts)):
         h = plot * count / top
         x = 10 + i * slot + slot * 0.15
-        css = "bar-over" if low > TARGET_GRADE else "bar-ok"
+        css = "bar-over" if upper > TARGET_GRADE + 1 else "bar-ok"
         bars.append(Bar(round(x, 1), round(10 + plot - h, 1), round(slot * 0.7, 1), round(h, 1),
                         css, f"grade {band}: {count} post{'s' if count != 1 else ''}"))
         labels.append({"x": round(x + slot * 0.35, 1), "band": band, "count": count})
@@ -285,7 +292,7 @@ def render(report: Report, generated_at: str | None = None, **_: object) -> str:
         families=families, family_chart=family_chart(families),
         histograms=[(label, grade_histogram(values)) for label, values in grades.items()],
         readability=readability_summary(report), target_grade=TARGET_GRADE,
-        metric_labels={**GRADE_METRICS, **OTHER_METRICS}, options=options_rows(report),
+        options=options_rows(report),
         rules=[report.rules[key] for key in sorted(report.rules)], generated_at=generated_at,
         schemes=scorecard.load_schemes(), statuses=STATUS_LABELS)
 
