@@ -34,39 +34,17 @@ if not (REGRESSION.is_file() and BENCHMARK.is_file()):
 KNOWN_MISSES = {
     "s0003": "claims.disease-claim-nondrug misses a superiority claim over a cancer drug "
              "('80 percent more effective than ... cancer drug': no treat/cure verb)",
-    "s0004": "overclaim.cure misses 'Skin cancers disappear' (no disappear/vanish wording)",
-    "s0010": "overclaim.cure fires on a regulator's 'products that claim to ... cure' (reported "
-             "claim; 'claim to' is not a reported-speech cue)",
-    "s0022": "claims.disease-claim-nondrug misses 'useful in the treatment of certain classes "
-             "of ... diabetes'; claims.establishment misses 'also shown to be useful'",
-    "s0029": "overclaim.cure fires on 'no scientific evidence that ... products ... can treat or "
-             "cure': the negation cue is more than 8 tokens before 'cure'",
-    "s0049": "claims.safety-absolute misses 'Safe & Natural' (the list has 'safe and natural')",
-    "s0052": "language.stigmatizing fires on person-first 'People who are addicted to opioids' "
-             "(the lemma term 'addict' matches 'addicted')",
+    "s0022": "claims.disease-claim-nondrug misses the regulator's bracket edit '[C]onquers "
+             "insulin resistance' (tokens '[', 'C', ']', 'onquers'); claims.establishment "
+             "misses 'also shown to be useful'",
     "s0057": "claims.disease-claim-nondrug misses 'potential to assist with cognitive "
-             "illnesses, including #anxiety'; evidence.uncited-research-claim misses 'promising "
-             "results'",
-    "s0066": "overclaim.cure misses 'reversing the damage' (regex wants a disease noun after it)",
-    "s0077": "claims.safety-absolute misses 'without causing any adverse effects'",
-    "s0092": "evidence.uncited-research-claim misses 'shows promising results'",
-    "s0099": "fair-balance.risk-minimization misses 'side effects are mild and will go away'",
-    "s0117": "overclaim.guarantee misses 'wins every time'; claims.establishment misses "
-             "'proven immune support'",
-    "s0132": "claims.speed-of-effect misses 'more rapidly than'; language.stigmatizing misses "
-             "'a sufferer'",
-    "s0137": "claims.establishment fires on 'is proving to be very promising': the lemma term "
-             "'proven to' matches 'proving to' (not a proof claim)",
-    "s0167": "overclaim.guarantee misses 'you'll lose weight permanently'",
-    "s0208": "claims.disease-claim-nondrug misses 'have been used for melanoma ...' followed by "
-             "the pseudo-negation 'we ... are not legally allowed to make such claims'",
-    "s0253": "evidence.uncited-research-claim misses 'what medical professionals are calling'",
-    "s0302": "claims.establishment fires on 'According to SAMHSA, studies have shown' (named "
-             "source)",
+             "illnesses, including #anxiety' ('assist with' is not a claim verb)",
+    "s0208": "claims.disease-claim-nondrug misses 'have been used for melanoma' ('used for' is "
+             "not a claim verb)",
     "s0312": "evidence.preclinical-extrapolation misses 'the human health potential of this "
-             "supplement is enormous' (the animal study is in an earlier sentence)",
+             "supplement is enormous' (the mouse study is in another sentence)",
     "s0313": "evidence.preclinical-extrapolation misses 'produces the clinical results' after "
-             "the pseudo-negation 'no doubt'",
+             "the pseudo-negation 'no doubt' (no animal wording in the sentence)",
 }
 
 
