@@ -85,7 +85,7 @@ class Error:
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "rule": self.rule, "id": self.row["id"],
                 "category": self.row["category"], "text": self.row["text"],
-                "url": self.row["source"]["url"]}
+                "url": self.row["source"].get("url", "")}
 
 
 @dataclass
