@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -80,10 +81,9 @@ class Config:
 
     def relative(self, path: str | Path) -> str:
         """A post's path relative to `root` (POSIX), which is what config globs match."""
-        resolved = Path(path).resolve()
         try:
-            return resolved.relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, RuntimeError):  # outside the root, or a symlink loop (Python < 3.13)
             return Path(path).as_posix()
 
     def excluded(self, path: str | Path) -> bool:
@@ -138,7 +138,10 @@ def find_config(start: Path | None = None, explicit: Path | None = None,
 def discover(start: Path) -> Path | None:
     """Walk up from `start` to the filesystem root or a directory holding `.git`; return the
     first `.medreview.yaml`/`.yml`, or `pyproject.toml` with a `[tool.medreview]` table."""
-    directory = start.resolve()
+    try:
+        directory = start.resolve()
+    except RuntimeError:  # a symlink loop (Python < 3.13): look from where the link stands
+        directory = Path(os.path.abspath(start))
     if not directory.is_dir():
         directory = directory.parent
     for folder in (directory, *directory.parents):

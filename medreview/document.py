@@ -89,12 +89,11 @@ class Document:
 
     # -- structure -------------------------------------------------------------------------
     def block_at(self, offset: int) -> int:
-        starts = [b.start for b in self.blocks]
-        return max(0, bisect_right(starts, offset) - 1)
+        return max(0, bisect_right(self.blocks, offset, key=lambda b: b.start) - 1)
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        starts = [s.start for s in self.sentences]
-        index = bisect_right(starts, offset) - 1
+        # bisect with a key, not a list of starts: a long post has one finding per sentence.
+        index = bisect_right(self.sentences, offset, key=lambda s: s.start) - 1
         if index >= 0 and self.sentences[index].start <= offset < max(self.sentences[index].end, offset + 1):
             return self.sentences[index]
         return None
@@ -126,6 +125,7 @@ class DocumentBuilder:
         self.front_matter: dict[str, Any] = {}
         self.front_matter_lines: dict[str, int] = {}
         self._block_start: int | None = None
+        self._block_part = 0  # index into _parts where the open block's text begins
 
     @property
     def offset(self) -> int:
@@ -152,12 +152,14 @@ class DocumentBuilder:
             if self._block_start is None:
                 self.synthetic(BLOCK_SEPARATOR, src_at)
         self._block_start = self._length
+        self._block_part = len(self._parts)
 
     def close_block(self, kind: str, level: int = 0, field: str | None = None) -> Block | None:
         """Finish the current block; an empty or blank block is dropped."""
         start = self._block_start if self._block_start is not None else self._length
+        # Only the block's own parts are joined: joining the whole text per block is quadratic.
+        text = "".join(self._parts[self._block_part:]) if self._block_start is not None else ""
         self._block_start = None
-        text = "".join(self._parts)[start:]
         if not text.strip():
             self._truncate(start)
             return None
@@ -169,13 +171,28 @@ class DocumentBuilder:
 
     def _truncate(self, length: int) -> None:
         """Drop everything after `length` (an empty block and its separator)."""
-        text = "".join(self._parts)
-        cut = length
-        if text[:cut].endswith(BLOCK_SEPARATOR):
-            cut -= len(BLOCK_SEPARATOR)
-        self._parts = [text[:cut]]
-        self._length = cut
-        self.runs = [r for r in self.runs if r[0] < cut]
+        self._drop_after(length)
+        if self._tail(len(BLOCK_SEPARATOR)) == BLOCK_SEPARATOR:
+            self._drop_after(length - len(BLOCK_SEPARATOR))
+
+    def _drop_after(self, length: int) -> None:
+        while self._length > length:
+            part = self._parts.pop()
+            self._length -= len(part)
+            if self._length < length:  # the part straddles the cut: keep its head
+                self._parts.append(part[:length - self._length])
+                self._length = length
+        while self.runs and self.runs[-1][0] >= length:
+            self.runs.pop()
+
+    def _tail(self, size: int) -> str:
+        """The last `size` characters of the text so far."""
+        pieces: list[str] = []
+        for part in reversed(self._parts):
+            pieces.append(part)
+            if sum(map(len, pieces)) >= size:
+                break
+        return "".join(reversed(pieces))[-size:]
 
     def add_link(self, url: str, start: int, end: int) -> None:
         self.links.append(Link(url=url, start=start, end=end))

