@@ -76,8 +76,22 @@ def compile_rule(rule: Rule, env: Env) -> Any:
     try:
         return RULE_TYPES[rule.info.type].compile(rule.options, env)
     except (RegexError, KeyError, ValueError, TypeError) as exc:
-        problem = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        problem = exc.args[0] if isinstance(exc, KeyError) and exc.args else one_line(str(exc))
         raise RuleError(rule.path, f"rule '{rule.id}': {problem}", line=rule.line) from None
+
+
+def one_line(problem: str) -> str:
+    """spaCy's pattern errors span several lines ("Pattern 0:", "- [pattern -> 0 -> LOWR] ...");
+    the user gets them on one: "invalid token pattern 0: [pattern -> 0 -> LOWR] ..."."""
+    if "\n" not in problem.strip():
+        return problem
+    parts, pattern = [], ""
+    for line in (line.strip() for line in problem.splitlines()[1:]):
+        if line.startswith("Pattern "):
+            pattern = line.rstrip(":").split()[-1]
+        elif line.startswith("- "):
+            parts.append(f"invalid token pattern {pattern}: {line[2:]}")
+    return "; ".join(parts) or " ".join(problem.split())
 
 
 def make_finding(rule: Rule, hit: Hit, document: Document) -> Finding:

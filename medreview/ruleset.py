@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medreview import yamlfile
+from medreview import regex, yamlfile
 from medreview.checks import RULE_TYPES
 from medreview.checks.base import Option, valid_scope
 from medreview.errors import RuleError
@@ -231,6 +231,7 @@ def build_rule(data: Any, lines: yamlfile.Lines, where: str, pack: str) -> Rule:
         raise fail(f"unknown rule type '{data['type']}'", "type",
                    hint="known types: " + ", ".join(sorted(RULE_TYPES)))
     options = _options(data.get("options") or {}, RULE_TYPES[data["type"]].OPTIONS, fail)
+    _check_regexes(data["id"], data.get("options") or {}, ("options",), fail)
     info = RuleInfo(id=data["id"], code=data["code"], type=data["type"], level=data["level"],
                     message=data["message"].strip(), description=data["description"].strip(),
                     suggestion=data["suggestion"].strip(), sources=_sources(data["sources"], fail),
@@ -257,6 +258,27 @@ def _options(raw: Any, spec: dict[str, Option], fail: Any) -> dict[str, Any]:
             raise fail(f"option '{name}' must be one of {', '.join(map(str, option.choices))}",
                        "options", str(name))
     return {name: raw.get(name, option.default) for name, option in spec.items()}
+
+
+def _check_regexes(rule_id: str, value: Any, key: tuple[str, ...], fail: Any) -> None:
+    """Every `regex` in the options, at any depth, must compile on RE2; a bad one is named at
+    its own line (the engine would only know the rule's)."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_regexes(rule_id, item, (*key, str(index)), fail)
+    if not isinstance(value, dict):
+        return
+    for name, item in value.items():
+        if name != "regex":
+            _check_regexes(rule_id, item, (*key, str(name)), fail)
+            continue
+        for index, pattern in enumerate([item] if isinstance(item, str) else item or []):
+            try:
+                regex.compile_regex(str(pattern))
+            except regex.RegexError as exc:
+                raise fail(f"rule '{rule_id}': {exc}", *key, "regex", str(index),
+                           hint="RE2 has no look-behind, look-ahead or back-references; "
+                                "rewrite the pattern without them") from None
 
 
 def _sources(raw: Any, fail: Any) -> tuple[SourceRef, ...]:
