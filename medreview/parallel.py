@@ -97,8 +97,9 @@ class Reviewer:
 
     def review(self, post: Post) -> FileResult:
         """The post's FileResult (with `error` set if it cannot be parsed), cached if it can be."""
+        engine = self.engine(post.rules)  # a broken rule stops the run; it is no post's error
         try:
-            result = self.review_source(self.engine(post.rules), post.source)
+            result = self.review_source(engine, post.source)
         except MedreviewError as exc:
             return FileResult(path=post.source.path, error=exc.render())
         if self.cache is not None and post.key is not None:
