@@ -8,6 +8,7 @@ from medreview.document import Document
 CITATION_PATTERNS = (
     r"\[\^?\d{1,3}\]",  # [1], [^1]
     r"\[\d{1,3}(?:[,–-]\s*\d{1,3})+\]",  # [1,2], [1-3]
+    r"\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})+\)",  # (84-85), (77-81, 83): numbered references
     r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+",  # superscript footnote markers
     r"\(([A-Z][A-Za-z'’-]+(?: et al\.?| and [A-Z][A-Za-z'’-]+)?),? (19|20)\d\d[a-z]?\)",
     r"\bdoi:\s*10\.\d{4,9}/\S+",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 NEGATION_WINDOW = 8
 NEGATION_AFTER_WINDOW = 4
 HEDGE_WINDOW = 8
+RELATIVE_PRONOUNS = frozenset({"that", "who", "which", "whom", "whose"})
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,16 @@ def is_negated(span: Span) -> bool:
             return True
     for cue in doc.spans["negation_after"]:
         if (cue.start >= span.end and cue.start - span.end <= NEGATION_AFTER_WINDOW
-                and _in_sentence(cue, span) and not _terminated(span, span.end, cue.start)):
+                and _in_sentence(cue, span) and not _terminated(span, span.end, cue.start)
+                and not _clause_break(span, span.end, cue.start)):
             return True
     return False
+
+
+def _clause_break(span: Span, start: int, end: int) -> bool:
+    """A comma or relative pronoun between a match and a following negation starts another
+    clause: "many sufferers, even those that have not benefited" does not negate "sufferers"."""
+    return any(t.text == "," or t.lower_ in RELATIVE_PRONOUNS for t in span.doc[start:end])
 
 
 def is_hedged(span: Span) -> bool:

@@ -35,12 +35,7 @@ KNOWN_MISSES = {
     "s0003": "claims.disease-claim-nondrug misses a superiority claim over a cancer drug "
              "('80 percent more effective than ... cancer drug': no treat/cure verb)",
     "s0022": "claims.disease-claim-nondrug misses the regulator's bracket edit '[C]onquers "
-             "insulin resistance' (tokens '[', 'C', ']', 'onquers'); claims.establishment "
-             "misses 'also shown to be useful'",
-    "s0057": "claims.disease-claim-nondrug misses 'potential to assist with cognitive "
-             "illnesses, including #anxiety' ('assist with' is not a claim verb)",
-    "s0208": "claims.disease-claim-nondrug misses 'have been used for melanoma' ('used for' is "
-             "not a claim verb)",
+             "insulin resistance' (tokens '[', 'C', ']', 'onquers')",
     "s0312": "evidence.preclinical-extrapolation misses 'the human health potential of this "
              "supplement is enormous' (the mouse study is in another sentence)",
     "s0313": "evidence.preclinical-extrapolation misses 'produces the clinical results' after "

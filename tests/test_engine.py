@@ -168,3 +168,15 @@ def test_ruleset_hash_changes_when_a_rule_changes(tmp_path: Path) -> None:
     before = load_ruleset((), (path,)).sha256
     path.write_text(source.replace("level: error", "level: warning"))
     assert load_ruleset((), (path,)).sha256 != before
+
+
+def test_negation_after_a_match_stops_at_a_new_clause(engine: Engine) -> None:
+    negated = "A cure is not available yet."
+    other_clause = "Our tea is a cure, even for those who have not been helped by drugs."
+    assert "overclaim.cure" not in rules_of(findings(engine, negated))
+    assert "overclaim.cure" in rules_of(findings(engine, other_clause))
+
+
+def test_numbered_references_in_parentheses_count_as_citations(engine: Engine) -> None:
+    cited = findings(engine, "Studies show nine in ten patients respond (84-85).")
+    assert [f.severity for f in cited if f.rule == "claims.establishment"] == ["warning"]
