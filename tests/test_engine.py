@@ -180,3 +180,10 @@ def test_negation_after_a_match_stops_at_a_new_clause(engine: Engine) -> None:
 def test_numbered_references_in_parentheses_count_as_citations(engine: Engine) -> None:
     cited = findings(engine, "Studies show nine in ten patients respond (84-85).")
     assert [f.severity for f in cited if f.rule == "claims.establishment"] == ["warning"]
+
+
+def test_document_level_findings_keep_a_short_excerpt(engine: Engine) -> None:
+    text = "Ketamine " + "helps some people feel better " * 500 + "today.\n"
+    missing = [f for f in findings(engine, text) if f.rule == "disclaimer.missing"]
+    assert missing and 0 < len(missing[0].excerpt) <= 120
+    assert text.startswith(missing[0].excerpt)

@@ -5,12 +5,20 @@ from __future__ import annotations
 from medreview.document import Document
 
 
+ANCHOR_MAX = 120  # characters: a post whose first line is one huge paragraph keeps a short excerpt
+
+
 def document_anchor(document: Document) -> tuple[int, int]:
-    """The span of the first body block (the title, usually); (0, 0) for an empty document."""
+    """The first line of the first body block (the title, usually), at most ANCHOR_MAX
+    characters, cut at a space; (0, 0) for an empty document."""
     for block in document.blocks:
         if block.kind != "front_matter":
-            first_line_end = document.text.find("\n", block.start, block.end)
-            return block.start, block.end if first_line_end == -1 else first_line_end
+            line_end = document.text.find("\n", block.start, block.end)
+            end = block.end if line_end == -1 else line_end
+            if end - block.start > ANCHOR_MAX:
+                space = document.text.rfind(" ", block.start, block.start + ANCHOR_MAX)
+                end = space if space > block.start else block.start + ANCHOR_MAX
+            return block.start, end
     return 0, 0
 
 

@@ -30,7 +30,8 @@ def _style(text: str, color: bool, **style: Any) -> str:
 
 def _file_lines(result: FileResult, color: bool) -> list[str]:
     if result.error:
-        return [f"{result.path}: {_style('unreadable', color, fg='red', bold=True)}: {result.error}", ""]
+        # the error already names the file (and line): "p.md:4: malformed front matter ..."
+        return [f"{_style('unreadable', color, fg='red', bold=True)}: {result.error}", ""]
     if not result.findings:
         return []
     out = [_style(result.path, color, bold=True, underline=True)]
