@@ -49,10 +49,13 @@ def result_to_dict(result: FileResult) -> dict[str, Any]:
 
 
 def result_from_dict(data: dict[str, Any]) -> FileResult:
-    result = _decode(data)
-    if not isinstance(result, FileResult):
+    return _result(json.loads(json.dumps(data), object_hook=_decode))
+
+
+def _result(value: Any) -> FileResult:
+    if not isinstance(value, FileResult):
         raise ValueError("not a FileResult")
-    return result
+    return value
 
 
 def _encode(value: Any) -> Any:
@@ -77,22 +80,21 @@ def _encode(value: Any) -> Any:
     raise Uncacheable(f"cannot cache a {type(value).__name__}")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "__tuple__" in value:
-        return tuple(_decode(item) for item in value["__tuple__"])
-    if "__model__" in value:
-        return MODEL_TYPES[value["__model__"]](**{k: _decode(v) for k, v in value["fields"].items()})
-    if "__dict__" in value:
-        return {_decode(key): _decode(item) for key, item in value["__dict__"]}
-    if "__datetime__" in value:
-        return datetime.datetime.fromisoformat(value["__datetime__"])
-    if "__date__" in value:
-        return datetime.date.fromisoformat(value["__date__"])
-    return {key: _decode(item) for key, item in value.items()}
+def _decode(value: dict[str, Any]) -> Any:
+    """json.loads' object_hook: called on every object, innermost first, to undo the tags."""
+    if len(value) == 1:
+        tag, data = next(iter(value.items()))
+        if tag == "__tuple__":
+            return tuple(data)
+        if tag == "__dict__":
+            return dict(data)  # keys were decoded already (a tuple key from its own tag)
+        if tag == "__datetime__":
+            return datetime.datetime.fromisoformat(data)
+        if tag == "__date__":
+            return datetime.date.fromisoformat(data)
+    elif len(value) == 2 and "__model__" in value:
+        return MODEL_TYPES[value["__model__"]](**value["fields"])
+    return value
 
 
 def ruleset_fingerprint(ruleset: RuleSet) -> str:
@@ -140,10 +142,10 @@ class ResultCache:
         """The cached result, or None when absent, unreadable, truncated or not this key's."""
         path = self._entry(key)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), object_hook=_decode)
             if data.get("key") != key:
                 return None
-            result = result_from_dict(data["result"])
+            result = _result(data["result"])
             os.utime(path)  # pruning removes the least recently used entries first
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -155,7 +157,7 @@ class ResultCache:
             text = json.dumps({"key": key, "result": result_to_dict(result)}, ensure_ascii=False)
         except (Uncacheable, ValueError):
             return False
-        if result_from_dict(json.loads(text)["result"]) != result:
+        if _result(json.loads(text, object_hook=_decode)["result"]) != result:
             return False  # e.g. a NaN metric: better a miss than a wrong hit
         try:
             self._mark_directory()

@@ -71,6 +71,9 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     front_matter_lines: dict[str, int] = field(default_factory=dict)  # field -> source line
+    # checks.base.in_scope's answers by scope: some thirty rules ask for a handful of scopes
+    scopes: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False,
+                                                      compare=False)
 
     # -- offsets ---------------------------------------------------------------------------
     def source_offset(self, offset: int) -> int:

