@@ -14,8 +14,7 @@ from medreview.checks.base import Env, Hit
 from medreview.document import Document, Sentence
 from medreview.errors import RuleError
 from medreview.model import FileResult, Finding
-from medreview.matching import keep_text
-from medreview.nlp import get_nlp
+from medreview.nlp import get_nlp, make_doc
 from medreview.parsers import parse
 from medreview.regex import RegexError
 from medreview.ruleset import Rule, RuleSet
@@ -49,9 +48,9 @@ class Engine:
     def analyse(self, document: Document) -> Document:
         """Run spaCy over every block (batched) and record sentences and section categories."""
         texts = [document.block_text(block) for block in document.blocks]
-        for index, (block, doc) in enumerate(zip(document.blocks, self.nlp.pipe(texts))):
+        docs = self.nlp.pipe([make_doc(self.nlp, text) for text in texts])
+        for index, (block, doc, text) in enumerate(zip(document.blocks, docs, texts)):
             block.doc = doc
-            text = keep_text(doc, texts[index])
             for sent in doc.sents:
                 if text[sent.start_char:sent.end_char].strip():
                     document.sentences.append(Sentence(block.start + sent.start_char,

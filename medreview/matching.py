@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from medreview import regex
-from medreview.nlp import lemma_doc
+from medreview.nlp import doc_text, lemma_doc
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-TEXT_KEY = "medreview.text"
 MATCH_KEYS = ("terms", "exact", "patterns", "regex")
 SPEC_KEYS = (*MATCH_KEYS, "table")
 
@@ -39,19 +38,6 @@ def expand_tables(spec: dict[str, Any], tables: dict[str, Any] | None) -> dict[s
                     merged[key] += list(entry.get(key) or [])
                 merged["exact"] += list(entry.get("names") or [])
     return merged
-
-
-def doc_text(doc: Doc) -> str:
-    """A block's text, built once: Doc.text joins every token anew on each call."""
-    if TEXT_KEY not in doc.user_data:
-        doc.user_data[TEXT_KEY] = doc.text
-    return doc.user_data[TEXT_KEY]
-
-
-def keep_text(doc: Doc, text: str) -> str:
-    """Record the text a Doc was made from (the analyser has it), so doc_text need not join."""
-    doc.user_data[TEXT_KEY] = text
-    return text
 
 
 @dataclass

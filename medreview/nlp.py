@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 CUE_GROUPS = ("negation_before", "negation_after", "pseudo_negation", "termination", "hedge",
               "reported")
 OPENING_QUOTES = {'"': '"', "“": "”", "‘": "’", "'": "'", "«": "»"}
+TEXT_KEY = "medreview.text"  # Doc.user_data key of the text a Doc was made from
 QUOTE_MARKS = "".join(sorted({*OPENING_QUOTES, *OPENING_QUOTES.values()}))
 QUOTE_OR_NEWLINE = re.compile("[" + re.escape(QUOTE_MARKS) + "\n]")  # all quote_ranges reacts to
 
@@ -120,8 +121,22 @@ class CueMarker:
         for group, spans in groups.items():
             doc.spans[group] = spans
         doc.spans["quote"] = [doc.char_span(s, e, alignment_mode="expand")
-                              for s, e in quote_ranges(doc.text) if e > s]
+                              for s, e in quote_ranges(doc_text(doc)) if e > s]
         return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """A Doc's text, built once: Doc.text joins every token anew on each call."""
+    if TEXT_KEY not in doc.user_data:
+        doc.user_data[TEXT_KEY] = doc.text
+    return doc.user_data[TEXT_KEY]
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """Tokenise `text`, keeping the text on the Doc for doc_text (for nlp.pipe to finish)."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def quote_ranges(text: str) -> Iterable[tuple[int, int]]:
