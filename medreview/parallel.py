@@ -1,16 +1,19 @@
 """Review posts in this process or in worker processes, results always in input order.
 
-Each worker builds the spaCy pipeline and compiles the rules once, when it starts, then reviews
-batches of posts. A worker takes about a second to start (importing spaCy and textstat, loading
-the lemma and pronunciation tables), so runs of fewer than SERIAL_BELOW posts stay in this
-process. Workers start only when a post actually needs reviewing: a run answered entirely from
-the cache never loads spaCy at all.
+The spaCy pipeline and the compiled rules are built once: on Linux in this process, just before
+it forks the workers, which inherit them (the fastest start, and shared memory pages); elsewhere,
+or when this process runs other threads (fork would copy their locks), in each worker as it
+starts. Building takes about a second, so runs of fewer than SERIAL_BELOW posts stay in this
+process (measured break-even on two cores: between 16 and 32 posts). Workers start only when a
+post actually needs reviewing: a run answered entirely from the cache never loads spaCy at all.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,8 +31,7 @@ if TYPE_CHECKING:
 SERIAL_BELOW = 32  # posts; see the module docstring and docs/performance.md
 BATCH_SIZE = 8  # posts per task: enough to amortise messaging, few enough to balance the cores
 AHEAD = 4  # batches queued per worker, bounding memory however long the run
-START_METHOD = "forkserver"  # no fork() of a threaded parent; workers share preloaded imports
-PRELOAD = ["spacy", "textstat", "medreview.engine"]
+PRELOAD = ["spacy", "textstat", "medreview.engine"]  # imported once by a fork server
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def _pooled(items: Iterable[Item], rulesets: dict[str, RuleSet], review_source: 
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+            _stop_worker()
 
 
 def _groups(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -165,10 +168,24 @@ def _merge(group: list[Item], future: Future[list[FileResult]] | None) -> Iterat
         yield next(reviewed) if isinstance(item, Post) else item
 
 
+def start_method() -> str:
+    """fork on Linux from a single-threaded process; else a fork server, else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def _start_pool(rulesets: dict[str, RuleSet], review_source: ReviewSource, jobs: int,
                 cache: ResultCache | None) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context(START_METHOD)
-    if START_METHOD == "forkserver":
+    method = start_method()
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        _start_worker(rulesets, review_source, cache)  # built once here, inherited by each fork
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # a child flushes its copy of unwritten output as it starts
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    if method == "forkserver":
         context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(rulesets, review_source, cache))
@@ -181,9 +198,18 @@ def _start_worker(rulesets: dict[str, RuleSet], review_source: ReviewSource,
                   cache: ResultCache | None) -> None:
     """Build every rule set's engine once, before the first batch arrives."""
     global _worker
+    from medreview import readability
+
     _worker = Reviewer(rulesets, cache, review_source)
     for rules in rulesets:
         _worker.engine(rules)
+    readability.measure("Load the word lists now, once.")  # else the first post of each worker
+
+
+def _stop_worker() -> None:
+    """Drop the engines this process built for forked workers: the run is over."""
+    global _worker
+    _worker = None
 
 
 def _review_batch(posts: list[Post], rulesets: dict[str, RuleSet]) -> list[FileResult]:

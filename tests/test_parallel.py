@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -52,11 +53,15 @@ def check_json(*args: object) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def test_two_jobs_give_exactly_the_serial_output(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("method", [m for m in ("fork", "forkserver", "spawn")
+                                    if m in multiprocessing.get_all_start_methods()])
+def test_two_jobs_give_exactly_the_serial_output(site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 method: str) -> None:
     started: list[int] = []
     start_pool = parallel._start_pool
     monkeypatch.setattr(parallel, "_start_pool",
                         lambda *args: started.append(args[2]) or start_pool(*args))
+    monkeypatch.setattr(parallel, "start_method", lambda: method)
     monkeypatch.setattr(parallel, "SERIAL_BELOW", 2)
     serial = check_json(site, "--jobs", "1")
     assert started == []
@@ -172,3 +177,22 @@ def test_readability_loads_without_importing_nltk() -> None:
             "'nltk' in sys.modules)\nimport nltk\nprint(hasattr(nltk, 'download'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["5", "False", "True"]
+
+
+def test_workers_fork_only_from_a_single_threaded_process() -> None:
+    """fork copies other threads' locks, held or not: with a second thread running, workers
+    start from a fork server (or spawn) instead."""
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        assert parallel.start_method() != "fork"
+        return
+    assert parallel.start_method() == "fork"
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        assert parallel.start_method() == "forkserver"
+    finally:
+        stop.set()
+        helper.join()

@@ -67,10 +67,13 @@ def check(compiled: Compiled, level: str, scope: tuple[str, ...], document: Docu
     options = compiled.options
     for index in in_scope(document, scope):
         doc = document.blocks[index].doc
+        candidates = _candidates(compiled, doc)
+        if not candidates:
+            continue  # most blocks: no need to list their sentences
         sentences = list(doc.sents)
         seen: set[int] = set()
         alone = {(s.start, s.end) for s in compiled.standalone.spans(doc)}
-        for span in _candidates(compiled, doc):
+        for span in candidates:
             if span.sent.start in seen:
                 continue
             start, end = window(sentences, span, options["window"])
