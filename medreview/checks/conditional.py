@@ -49,6 +49,7 @@ class Compiled:
     drugs: list[tuple[str, TermMatcher, set[str]]]
     conditions: list[tuple[str, TermMatcher]]
     options: dict[str, Any]
+    any_drug: TermMatcher  # every drug's names at once: most blocks name none
 
 
 def compile(options: dict[str, Any], env: Env) -> Compiled:
@@ -58,18 +59,19 @@ def compile(options: dict[str, Any], env: Env) -> Compiled:
             for key in ("terms", "exact", "regex", "patterns"):
                 require.setdefault(key, [])
                 require[key] = [*require[key], *entry.get(key, [])]
-    drugs, conditions = [], []
+    drugs, conditions, drug_names = [], [], []
     if options["off_label"]:
         for name, entry in _table(env, options["off_label"]["drugs"]).items():
             drugs.append((name, TermMatcher.build(env.nlp, {"exact": entry["names"]}),
                           set(entry.get("approved", []))))
+            drug_names += entry["names"]
         for name, entry in _table(env, options["off_label"]["conditions"]).items():
             conditions.append((name, TermMatcher.build(env.nlp, {"exact": entry["names"]})))
     return Compiled(TermMatcher.build(env.nlp, options["trigger"], env.tables),
                     TermMatcher.build(env.nlp, options["trigger_excludes_any"], env.tables),
                     TermMatcher.build(env.nlp, require, env.tables),
                     TermMatcher.build(env.nlp, options["always_flag"], env.tables), drugs,
-                    conditions, options)
+                    conditions, options, TermMatcher.build(env.nlp, {"exact": drug_names}))
 
 
 def _table(env: Env, name: str) -> dict[str, Any]:
@@ -123,6 +125,8 @@ def _triggers(compiled: Compiled, document: Document, indices: list[int]) -> Ite
 
 def _off_label(compiled: Compiled, doc: Any) -> Iterator[tuple[Any, dict[str, str]]]:
     """Drug mentions whose sentence names a condition outside the drug's approved uses."""
+    if not compiled.any_drug.spans(doc):
+        return
     for drug, matcher, approved in compiled.drugs:
         for span in matcher.spans(doc):
             for condition, condition_matcher in compiled.conditions:
