@@ -108,6 +108,8 @@ class TermMatcher:
                     span = doc.char_span(start, end, alignment_mode="expand")
                     if span is not None and len(span):
                         found.append(span)
+        if len(found) < 2:
+            return found  # nothing to filter or order (most blocks find nothing)
         return sorted(filter_spans(found), key=lambda s: s.start)
 
     def in_span(self, span: Span) -> bool:
