@@ -4,12 +4,13 @@
     python benchmarks/run.py --posts 10000   # takes minutes
     python benchmarks/run.py --posts 1000 --jobs 1 --keep /tmp/corpus
 
-Measured, each in a fresh `medreview` process: the full review (wall time, posts/s, words/s,
-peak memory of all its processes), a cold single-post check, `medreview --help`, the re-run of
-1,000 unchanged posts from the cache, and a bare `spacy.blank("en")` tokenizer pass over the
-same corpus on one core. Memory is sampled from /proc (Linux) every 20 ms: the summed RSS of
-the medreview process and every descendant (workers, the fork server) - shared pages counted
-in each process, so an upper bound - and the summed PSS, which counts them once.
+Measured, each in a fresh `medreview` process: the full review (wall time: the median of
+--repeat runs; posts/s, words/s), then once more for the peak memory of all its processes, a
+cold single-post check, `medreview --help`, the re-run of 1,000 unchanged posts from the cache,
+and a bare `spacy.blank("en")` tokenizer pass over the same files on one core. Memory is read
+from /proc (Linux) every 100 ms: the sum of each process's peak RSS (medreview, its workers,
+any fork server; shared pages count in every process, so an upper bound) and the highest sum
+of proportional set sizes (PSS: shared pages split between their users).
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1000, help="corpus size (1000 or 10000)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="generate the corpus here and keep it")
+    parser.add_argument("--repeat", type=int, help="timed review runs (default: 3, or 1 above "
+                                                   "1,000 posts); the median is reported")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="medreview-bench-"))
@@ -155,10 +158,11 @@ def main() -> None:
 
     review = ["check", site.name, "--jobs", str(args.jobs), "--no-cache", "--format", "jsonl",
               "-o", str(out)]
-    elapsed, _ = timed(review, work)
+    runs = args.repeat or (3 if args.posts <= 1000 else 1)
+    elapsed = median_time(review, work, runs)
     _, memory = timed(review, work, watch_memory=True)  # sampled apart: sampling costs CPU
     posts_per_s = args.posts / elapsed
-    rows.append((f"review {args.posts} posts, --jobs {args.jobs}", f"{elapsed:.2f} s",
+    rows.append((f"review {args.posts} posts, --jobs {args.jobs} (median of {runs})", f"{elapsed:.2f} s",
                  verdict("1,000 posts with --jobs 2", elapsed)
                  if args.posts == 1000 and args.jobs == 2 else ""))
     rows.append(("throughput", f"{posts_per_s:.1f} posts/s, {words / elapsed:,.0f} words/s", ""))
