@@ -140,8 +140,10 @@ def check(paths: tuple[Path, ...], extra_rules: tuple[Path, ...], packs: tuple[s
     options = replace(options, jobs=jobs, cache_dir=None if no_cache else cache_dir,
                       cache_max_mb=cache_max_mb)
     run = ReviewRun(paths, options)
-    results = progress(run, len(run.posts))
-    if [fmt for fmt, _ in targets] == ["jsonl"] and not statistics:
+    streaming = [fmt for fmt, _ in targets] == ["jsonl"] and not statistics
+    lines_on_terminal = streaming and targets[0][1] is None and sys.stdout.isatty()
+    results = run if lines_on_terminal else progress(run, len(run.posts))  # no bar amid lines
+    if streaming:
         report = stream_jsonl(run, results, targets)
     else:
         report = run.report(list(results))

@@ -196,3 +196,24 @@ def test_workers_fork_only_from_a_single_threaded_process() -> None:
     finally:
         stop.set()
         helper.join()
+
+
+def test_config_overrides_for_some_posts_hold_in_workers(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Posts a config override gives other rules get their own engine in each worker too, also
+    when the first of them comes after the workers started (the first batch is all `posts/`)."""
+    corpus = load_corpus_module()
+    corpus.generate(tmp_path / "posts", parallel.BATCH_SIZE + 2)  # type: ignore[attr-defined]
+    corpus.generate(tmp_path / "zarchive", 6)  # type: ignore[attr-defined]
+    (tmp_path / ".medreview.yaml").write_text(
+        "overrides:\n  - files: ['zarchive/**']\n    disable: [readability.*, overclaim.*]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 2)
+    serial, pooled = (CliRunner().invoke(main, ["check", ".", "--format", "json", "--no-cache",
+                                                "--jobs", jobs]) for jobs in ("1", "2"))
+    assert (pooled.exit_code, pooled.stdout) == (serial.exit_code, serial.stdout)
+    rules = {f["path"].split("/")[0]: set() for f in json.loads(serial.stdout)["files"]}
+    for result in json.loads(serial.stdout)["files"]:
+        rules[result["path"].split("/")[0]] |= {f["rule"] for f in result["findings"]}
+    assert any(r.startswith("overclaim.") for r in rules["posts"])
+    assert not any(r.startswith(("overclaim.", "readability.")) for r in rules["zarchive"])
