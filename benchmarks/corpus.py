@@ -98,7 +98,8 @@ def post(rng: random.Random, number: int) -> str:
             lines += [text, ""]
             words += len(text.split())
     if rng.random() < 0.5:
-        lines += ["## References", "", "1. Smith J, et al. A trial of care. 2020. doi:10.1000/xyz123", ""]
+        lines += ["## References", "",
+                  "1. Smith J, et al. A trial of care. 2020. doi:10.1000/xyz123", ""]
     return "\n".join(lines)
 
 

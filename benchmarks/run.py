@@ -107,12 +107,14 @@ class PeakMemory(threading.Thread):
             time.sleep(0.1)
 
 
-def timed(args: list[str], cwd: Path, watch_memory: bool = False) -> tuple[float, PeakMemory | None]:
+def timed(args: list[str], cwd: Path,
+          watch_memory: bool = False) -> tuple[float, PeakMemory | None]:
     """Wall time of a medreview command (exit 0 or 1 expected), and its memory sampler."""
     start = time.perf_counter()
     process = subprocess.Popen(medreview_command() + args, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    sampler = PeakMemory(process) if watch_memory and Path("/proc/self/smaps_rollup").exists() else None
+    sampled = watch_memory and Path("/proc/self/smaps_rollup").exists()
+    sampler = PeakMemory(process) if sampled else None
     if sampler:
         sampler.start()
     _, stderr = process.communicate()
@@ -162,7 +164,8 @@ def main() -> None:
     elapsed = median_time(review, work, runs)
     _, memory = timed(review, work, watch_memory=True)  # sampled apart: sampling costs CPU
     posts_per_s = args.posts / elapsed
-    rows.append((f"review {args.posts} posts, --jobs {args.jobs} (median of {runs})", f"{elapsed:.2f} s",
+    rows.append((f"review {args.posts} posts, --jobs {args.jobs} (median of {runs})",
+                 f"{elapsed:.2f} s",
                  verdict("1,000 posts with --jobs 2", elapsed)
                  if args.posts == 1000 and args.jobs == 2 else ""))
     rows.append(("throughput", f"{posts_per_s:.1f} posts/s, {words / elapsed:,.0f} words/s", ""))
@@ -177,15 +180,18 @@ def main() -> None:
     token_time = float(tokenize[0])
     ratio = posts_per_s / (args.posts / token_time)
     rows.append(("bare spacy.blank('en') tokenizer, 1 core",
-                 f"{token_time:.2f} s, {args.posts / token_time:.1f} posts/s, {tokenize[1]} tokens", ""))
+                 f"{token_time:.2f} s, {args.posts / token_time:.1f} posts/s, "
+                 f"{tokenize[1]} tokens", ""))
     rows.append(("medreview throughput / tokenizer", f"{ratio:.2f}x",
                  verdict("throughput / bare tokenizer", ratio)))
 
     one = next(iter(sorted(site.glob("*.md"))))
     cold = median_time(["check", str(one), "--no-cache"], work, runs=3)
-    rows.append(("cold single post (median of 3)", f"{cold:.2f} s", verdict("cold single post", cold)))
+    rows.append(("cold single post (median of 3)", f"{cold:.2f} s",
+                 verdict("cold single post", cold)))
     help_time = median_time(["--help"], work, runs=5)
-    rows.append(("medreview --help (median of 5)", f"{help_time:.3f} s", verdict("--help", help_time)))
+    rows.append(("medreview --help (median of 5)", f"{help_time:.3f} s",
+                 verdict("--help", help_time)))
 
     cache_dir = work / "cache"
     shutil.rmtree(cache_dir, ignore_errors=True)

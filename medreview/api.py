@@ -90,7 +90,8 @@ def review_source(engine: Engine, source: Source) -> FileResult:
     return waivers.attach(engine.review(source), source, known)
 
 
-def review_files(ruleset: RuleSet, paths: list[Path], options: ReviewOptions) -> Iterator[FileResult]:
+def review_files(ruleset: RuleSet, paths: list[Path],
+                 options: ReviewOptions) -> Iterator[FileResult]:
     """Review posts before the decide stage, yielding results in the order given: from the cache
     when it has them, else here or in worker processes (medreview.parallel). Posts that config
     overrides give other options or disabled rules get an engine of their own."""

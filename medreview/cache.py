@@ -68,7 +68,8 @@ def _encode(value: Any) -> Any:
         return {"__tuple__": [_encode(item) for item in value]}
     if dataclasses.is_dataclass(value) and MODEL_TYPES.get(type(value).__name__) is type(value):
         return {"__model__": type(value).__name__,
-                "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+                "fields": {field.name: _encode(getattr(value, field.name))
+                           for field in dataclasses.fields(value)}}
     if isinstance(value, dict):
         if all(isinstance(key, str) and not key.startswith("__") for key in value):
             return {key: _encode(item) for key, item in value.items()}

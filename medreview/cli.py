@@ -80,7 +80,8 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Neither read nor write the result cache.")(func)
     func = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
                         default=Path(".medreview") / "cache", show_default=True, metavar="DIR",
-                        help="Keep each post's review here, keyed by its content and the rules.")(func)
+                        help="Keep each post's review here, keyed by its content and the "
+                             "rules.")(func)
     func = click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
                         help="Review in N worker processes (default: one per core; runs of a "
                              "few posts stay in one process).")(func)

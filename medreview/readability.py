@@ -97,7 +97,8 @@ def _remember_word_syllables(count_syllables: Any) -> None:
         return sum(words(word, lang) for word in list_words(text, lowercase=True))
 
     for name, module in list(sys.modules.items()):
-        if name.startswith("textstat") and getattr(module, "count_syllables", None) is count_syllables:
+        if name.startswith("textstat") and getattr(module, "count_syllables", None) \
+                is count_syllables:
             module.count_syllables = count
 
 

@@ -138,7 +138,8 @@ def test_a_changed_rule_file_invalidates_the_cache(tmp_path: Path) -> None:
     [before] = review([post], options).files[0].findings
     assert before.message.startswith("Cure claim:")
     text = (rules / "cure.yaml").read_text()
-    (rules / "cure.yaml").write_text(text.replace("message: 'Cure claim:", "message: 'Cure wording:"))
+    (rules / "cure.yaml").write_text(text.replace("message: 'Cure claim:",
+                                                  "message: 'Cure wording:"))
     [after] = review([post], options).files[0].findings
     assert after.message.startswith("Cure wording:")
     assert len(entries(tmp_path / "cache")) == 2
@@ -151,7 +152,8 @@ def test_a_new_tool_version_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     review([post], options)
     reviewed: list[str] = []
     original = Engine.review
-    monkeypatch.setattr(Engine, "review", lambda self, src: reviewed.append(src.path) or original(self, src))
+    monkeypatch.setattr(Engine, "review",
+                        lambda self, src: reviewed.append(src.path) or original(self, src))
     review([post], options)
     assert reviewed == []
     monkeypatch.setattr(medreview, "__version__", "99.0.0")
@@ -170,8 +172,8 @@ def test_the_key_covers_path_format_and_content(tmp_path: Path) -> None:
             cache.key(source_from_bytes(CURE.encode(), "a.md", "text"), "rules"),
             cache.key(source_from_bytes(CURE.encode() + b"\n", "a.md", "markdown"), "rules")}
     assert len(keys) == 5
-    assert cache.key(base, "rules") == cache.key(source_from_bytes(CURE.encode(), "a.md", "markdown"),
-                                                 "rules")
+    again = source_from_bytes(CURE.encode(), "a.md", "markdown")
+    assert cache.key(base, "rules") == cache.key(again, "rules")
 
 
 @pytest.mark.parametrize("damage", [
@@ -253,7 +255,8 @@ def test_the_engine_fingerprint_covers_the_tool_version(monkeypatch: pytest.Monk
     assert cache_module.engine_fingerprint() != before
 
 
-def test_the_default_cache_stays_out_of_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_cache_stays_out_of_git(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / "cure.md").write_text(CURE)
     monkeypatch.chdir(tmp_path)

@@ -90,9 +90,10 @@ def test_each_line_is_written_before_the_next_post_is_reviewed(
         posts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
     review_source, file_line = api.review_source, jsonl.file_line
-    monkeypatch.setattr(api, "review_source",
-                        lambda engine, source: events.append("review") or review_source(engine, source))
-    monkeypatch.setattr(jsonl, "file_line", lambda result: events.append("line") or file_line(result))
+    monkeypatch.setattr(api, "review_source", lambda engine, source: events.append("review")
+                        or review_source(engine, source))
+    monkeypatch.setattr(jsonl, "file_line",
+                        lambda result: events.append("line") or file_line(result))
     assert run(posts, "--format", "jsonl", "--jobs", "1").exit_code == 2
     trace = "".join(event[0] for event in events)  # r: a post reviewed, l: a line written
     assert trace.count("r") >= 4 and trace.count("l") == len(list(posts.iterdir()))

@@ -103,7 +103,8 @@ def test_the_pool_reads_ahead_only_a_bounded_number_of_posts() -> None:
         for number in range(200):
             produced.append(number)
             text = f"# Post {number}\n\nOur infusion protocol cures depression.\n"
-            yield parallel.Post(source_from_bytes(text.encode(), f"p{number}.md", "markdown"), rules)
+            source = source_from_bytes(text.encode(), f"p{number}.md", "markdown")
+            yield parallel.Post(source, rules)
 
     stream = parallel.review_stream(items(), rulesets, review_source, jobs=2)
     first = next(stream)
@@ -123,8 +124,8 @@ def test_a_rule_set_object_is_fingerprinted_once() -> None:
     assert rulesets.add(ruleset) == rulesets.add(ruleset) and list(rulesets.values()) == [ruleset]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["rules", "list"], ["rules", "show", "overclaim.cure"],
-                                  ["check", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["rules", "list"], ["check", "--help"],
+                                  ["rules", "show", "overclaim.cure"]])
 def test_commands_that_need_no_nlp_do_not_import_spacy(args: list[str]) -> None:
     code = ("import sys\nfrom medreview.cli import main\n"
             f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
@@ -217,3 +218,33 @@ def test_config_overrides_for_some_posts_hold_in_workers(tmp_path: Path,
         rules[result["path"].split("/")[0]] |= {f["rule"] for f in result["findings"]}
     assert any(r.startswith("overclaim.") for r in rules["posts"])
     assert not any(r.startswith(("overclaim.", "readability.")) for r in rules["zarchive"])
+
+
+def test_per_run_costs_are_paid_once_not_per_post(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """One engine (pipeline, compiled rules) per run; the pipeline, lemma table and CMU
+    dictionary at most once per process."""
+    from medreview import engine, nlp, readability
+    from medreview.api import ReviewOptions, review
+
+    for number in range(5):
+        (tmp_path / f"p{number}.md").write_text(f"# Post {number}\n\nOur infusion cures depression "
+                                                "in elderly patients within days.\n")
+    built: list[int] = []
+    init = engine.Engine.__init__
+    monkeypatch.setattr(engine.Engine, "__init__",
+                        lambda self, rules: built.append(1) or init(self, rules))
+    lemma_tables: list[int] = []
+    lemmas_init = nlp.LowerLemmas.__init__
+    monkeypatch.setattr(nlp.LowerLemmas, "__init__",
+                        lambda self: lemma_tables.append(1) or lemmas_init(self))
+    nlp_before = nlp.get_nlp.cache_info().misses
+    cmu_before = readability._cmu_dictionary.cache_info().misses
+    report = review([tmp_path], ReviewOptions(jobs=1))
+    assert len(report.files) == 5 and all(r.findings for r in report.files)
+    assert built == [1]
+    assert nlp.get_nlp.cache_info().misses - nlp_before <= 1
+    assert readability._cmu_dictionary.cache_info().misses - cmu_before <= 1
+    assert len(lemma_tables) <= 1
+    review([tmp_path], ReviewOptions(jobs=1))
+    assert len(lemma_tables) <= 1 and nlp.get_nlp.cache_info().misses - nlp_before <= 1
