@@ -99,8 +99,10 @@ def review_files(ruleset: RuleSet, paths: list[Path],
     if options.cache_dir is not None:
         cache = ResultCache(options.cache_dir, options.cache_max_mb * 1024 * 1024)
     rulesets = parallel.RuleSets()
+    reviewed = 0
 
     def items() -> Iterator[parallel.Item]:
+        nonlocal reviewed
         for path in paths:
             display = display_path(path)
             try:
@@ -109,12 +111,14 @@ def review_files(ruleset: RuleSet, paths: list[Path],
                 yield FileResult(path=display, error=exc.render())
                 continue
             rules = ruleset_for_path(ruleset, options.config, path) if options.config else ruleset
-            yield parallel.pending(source, rulesets.add(rules), cache)
+            item = parallel.pending(source, rulesets.add(rules), cache)
+            reviewed += isinstance(item, parallel.Post)
+            yield item
 
     jobs = parallel.effective_jobs(options.jobs, len(paths))
     yield from parallel.review_stream(items(), rulesets, review_source, jobs, cache)
-    if cache is not None:
-        cache.prune()
+    if cache is not None and reviewed:
+        cache.prune()  # only runs that added entries can have outgrown the limit
 
 
 def load_rules(options: ReviewOptions) -> RuleSet:

@@ -4,12 +4,13 @@ An entry's key hashes everything that can change a review: the post's bytes, its
 (findings carry it), its input format, the rule set (files and in-memory settings) and the
 engine (tool version, its own source and the libraries that shape analysis). Entries are JSON
 files written to a temporary name and renamed into place, so runs may share a cache; an entry
-that cannot be read back exactly is ignored and rewritten. The cache is pruned, oldest first,
-to a size limit.
+that cannot be read back exactly is ignored and rewritten. The cache is pruned, least recently
+used first, to a size limit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -147,9 +148,10 @@ class ResultCache:
             if data.get("key") != key:
                 return None
             result = _result(data["result"])
-            os.utime(path)  # pruning removes the least recently used entries first
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still answers
+            os.utime(path)  # pruning removes the least recently used entries first
         return result
 
     def put(self, key: str, result: FileResult) -> bool:

@@ -267,3 +267,18 @@ def test_the_default_cache_stays_out_of_git(tmp_path: Path,
     assert untracked == ["cure.md"]
     assert (tmp_path / ".medreview" / "cache" / "CACHEDIR.TAG").read_text().startswith(
         "Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_a_read_only_cache_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ResultCache(tmp_path / "cache")
+    result = FileResult(path="a.md", metrics={"words": 3})
+    assert cache.put("c" * 64, result)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(cache_module.os, "utime", refuse)
+    monkeypatch.setattr(cache_module.tempfile, "mkstemp", refuse)
+    assert cache.get("c" * 64) == result  # a hit, though its mtime cannot be refreshed
+    assert not cache.put("d" * 64, result)  # cannot write: no entry, and no error
+    assert cache.get("d" * 64) is None
