@@ -41,11 +41,13 @@ def utc_now() -> str:
 
 
 def project_root(start: Path | None = None) -> Path:
-    """The nearest directory, from `start` (default: the working directory) up, holding
-    `.medreview/` or `.git`; `start` itself when there is none."""
+    """The nearest directory, from `start` (default: the working directory) up, holding an
+    audit database (`.medreview/audit.sqlite`) or `.git`; `start` itself when there is none.
+    A `.medreview/` with only a result cache in it does not count: running `check` somewhere
+    must not move where approvals are kept."""
     start = (start or Path.cwd()).resolve()
     for directory in (start, *start.parents):
-        if (directory / DATA_DIR).is_dir() or (directory / ".git").exists():
+        if (directory / DATA_DIR / DATABASE_NAME).is_file() or (directory / ".git").exists():
             return directory
     return start
 

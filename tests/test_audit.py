@@ -168,11 +168,14 @@ def test_default_database_is_in_the_nearest_project_root(tmp_path: Path) -> None
     nested = tmp_path / "site" / "content" / "posts"
     nested.mkdir(parents=True)
     assert audit.default_database(nested) == tmp_path / "site" / ".medreview" / "audit.sqlite"
-    (tmp_path / "site" / "content" / ".medreview").mkdir()
+    (tmp_path / "site" / "content" / ".medreview" / "cache").mkdir(parents=True)
+    assert audit.project_root(nested) == tmp_path / "site"  # a cache alone marks no root
+    (tmp_path / "site" / "content" / ".medreview" / "audit.sqlite").touch()
     assert audit.project_root(nested) == tmp_path / "site" / "content"
     loose = tmp_path / "loose"
     loose.mkdir()
-    marked = [d for d in loose.parents if (d / ".medreview").is_dir() or (d / ".git").exists()]
+    marked = [d for d in loose.parents
+              if (d / ".medreview" / "audit.sqlite").is_file() or (d / ".git").exists()]
     expected = marked[0] if marked else loose  # the temporary directory may sit in a project
     assert audit.default_database(loose) == expected / ".medreview" / "audit.sqlite"
 
